@@ -31,7 +31,9 @@ def conform(frame: pl.DataFrame, options: AdapterOptions, source_name: str) -> p
     frame = frame.rename({old: new for old, new in options.rename.items() if old in frame.columns})
     missing = [value for value in options.missing_values if value != ""]
     frame = frame.with_columns(
-        pl.when(pl.col(name).str.strip_chars().is_in(missing) | (pl.col(name).str.strip_chars() == ""))
+        pl.when(
+            pl.col(name).str.strip_chars().is_in(missing) | (pl.col(name).str.strip_chars() == "")
+        )
         .then(None)
         .otherwise(pl.col(name))
         .alias(name)
@@ -47,5 +49,7 @@ def conform(frame: pl.DataFrame, options: AdapterOptions, source_name: str) -> p
         elif type_name in _POLARS_TYPES:
             frame = frame.with_columns(pl.col(column).cast(_POLARS_TYPES[type_name], strict=False))
         else:
-            raise AdapterError(source_name, f"column {column!r}: unknown declared type {type_name!r}")
+            raise AdapterError(
+                source_name, f"column {column!r}: unknown declared type {type_name!r}"
+            )
     return frame

@@ -11,7 +11,9 @@ from adapters._table import conform
 from adapters.base import AdapterError, AdapterOptions, AdapterResult
 
 
-def _read(stream: BinaryIO, options: AdapterOptions, source_name: str, delimiter: str) -> AdapterResult:
+def _read(
+    stream: BinaryIO, options: AdapterOptions, source_name: str, delimiter: str
+) -> AdapterResult:
     data = stream.read()
     if not data.strip():
         raise AdapterError(source_name, "the file is empty; ask the contributor to send it again")

