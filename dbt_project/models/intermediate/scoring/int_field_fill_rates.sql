@@ -1,0 +1,38 @@
+-- Non-null share of each canonical field per data set ('unknown' and 'unmapped' count as
+-- empty), the basis of the completeness criterion.
+{% set silver_models = ['person_records', 'cases', 'indicator_observations'] %}
+{% set not_fields = ['data_set', 'taxonomy_cells', 'raw_key', 'delivery', 'contributor'] %}
+
+with
+
+{% for model in silver_models %}
+{{ model }}_counts as (
+
+    select
+        data_set,
+        count(*) as total_rows,
+        count(
+            nullif(nullif(cast(columns(* exclude ({{ not_fields | join(', ') }})) as varchar),
+            'unknown'), 'unmapped')
+        )
+    from {{ ref(model) }}
+    group by data_set
+
+),
+
+{{ model }}_fill as (
+
+    select data_set, field_name, filled_rows::double / total_rows as filled_share
+    from (
+        unpivot {{ model }}_counts
+        on columns(* exclude (data_set, total_rows))
+        into name field_name value filled_rows
+    )
+
+){% if not loop.last %},{% endif %}
+{% endfor %}
+
+{% for model in silver_models %}
+select * from {{ model }}_fill
+{% if not loop.last %}union all{% endif %}
+{% endfor %}

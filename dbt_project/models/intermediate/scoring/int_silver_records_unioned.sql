@@ -1,0 +1,66 @@
+-- Every silver record in one shape, so each quality criterion is measured the same way for
+-- every data set whatever its grain.
+with
+
+person_records as (
+
+    select
+        data_set,
+        event_date as record_date,
+        period_year,
+        state_fips,
+        county_fips,
+        taxonomy_cells,
+        [sex, race_ethnicity, nationality] as coded_values,
+        age_band,
+        sex,
+        race_ethnicity,
+        nationality
+    from {{ ref('person_records') }}
+
+),
+
+cases as (
+
+    select
+        data_set,
+        coalesce(disposed_on, filed_on) as record_date,
+        period_year,
+        state_fips,
+        cast(null as varchar) as county_fips,
+        taxonomy_cells,
+        [defendant_sex, trafficking_type] as coded_values,
+        'unknown' as age_band,
+        defendant_sex as sex,
+        'unknown' as race_ethnicity,
+        'unknown' as nationality
+    from {{ ref('cases') }}
+
+),
+
+indicator_observations as (
+
+    select
+        data_set,
+        period_end as record_date,
+        period_year,
+        state_fips,
+        county_fips,
+        taxonomy_cells,
+        []::varchar[] as coded_values,
+        case when slice_dimension = 'age' then slice_value else 'unknown' end as age_band,
+        case when slice_dimension = 'sex' then slice_value else 'unknown' end as sex,
+        case
+            when slice_dimension = 'race_ethnicity' then slice_value else 'unknown'
+        end as race_ethnicity,
+        case when slice_dimension = 'nationality' then slice_value else 'unknown' end
+            as nationality
+    from {{ ref('indicator_observations') }}
+
+)
+
+select * from person_records
+union all by name
+select * from cases
+union all by name
+select * from indicator_observations

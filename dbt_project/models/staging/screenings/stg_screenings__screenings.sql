@@ -1,0 +1,47 @@
+with
+
+source as (
+
+    select * from {{ source('screenings', 'screenings') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids: the youth's identity becomes a pseudonym here, before anything is stored
+        screening_id,
+        hub_pseudonym(
+            concat_ws('|', youth_first_name, youth_last_name, youth_dob)
+        ) as person_key,
+        agency_id,
+
+        -- codes
+        lower(trim(agency_type)) as agency_type,
+        upper(trim(state)) as state_abbr,
+        lpad(trim(county_fips), 5, '0') as county_fips,
+        lower(trim(youth_sex)) as sex_code,
+        lower(trim(youth_race)) as race_code,
+        lower(trim(concern_level)) as concern_level,
+        [item_01, item_02, item_03, item_04, item_05, item_06] as screening_items,
+
+        -- dates: the date of birth only survives as an age at screening
+        try_cast(screened_on as date) as screened_on,
+        date_diff('year', try_cast(youth_dob as date), try_cast(screened_on as date))
+            - case
+                when strftime(try_cast(screened_on as date), '%m%d')
+                    < strftime(try_cast(youth_dob as date), '%m%d') then 1
+                else 0
+            end as age_at_event,
+
+        -- lineage
+        _raw_key as raw_key,
+        _delivery as delivery,
+        _contributor as contributor,
+        _row_number as raw_row_number
+
+    from source
+
+)
+
+select * from renamed

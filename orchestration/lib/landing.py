@@ -1,0 +1,344 @@
+"""Raw -> bronze: land each contributor delivery as Parquet with lineage columns.
+
+Landing is idempotent. The ledger (lake/bronze/<source>/_ledger.json) remembers the ETag and
+content hash of every raw object landed; an unchanged object is skipped, a changed one
+replaces its bronze object, and a raw object that is gone (a withdrawal) takes its bronze
+object with it. A delivery that cannot be parsed leaves its previous bronze object in place,
+so a broken resend never replaces the last good data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from adapters import AdapterError, Rejection, read_batches
+from orchestration.lib import lake_layout
+from orchestration.lib.lake_layout import LayoutError, RawObject
+from orchestration.lib.source_specs import SourceSpec
+
+LINEAGE_COLUMNS = (
+    "_raw_key",
+    "_raw_sha256",
+    "_delivery",
+    "_contributor",
+    "_row_number",
+    "_ingested_at",
+)
+QUARANTINE_SCHEMA = pa.schema(
+    [
+        ("_raw_key", pa.string()),
+        ("_delivery", pa.string()),
+        ("_contributor", pa.string()),
+        ("line", pa.int64()),
+        ("reason", pa.string()),
+        ("original", pa.string()),
+        ("_ingested_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+@dataclass
+class DeliveryOutcome:
+    """What happened to one raw object in one landing."""
+
+    raw_key: str
+    delivery: str
+    contributor: str
+    status: str  # landed | unchanged | failed | ignored
+    rows: int = 0
+    rejected: int = 0
+    etag: str = ""
+    sha256: str = ""
+    ingested_at: str = ""
+    error: str = ""
+    rejection_reasons: dict[str, int] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+    columns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LandingReport:
+    source: str
+    outcomes: list[DeliveryOutcome]
+    removed: list[str] = field(default_factory=list)
+
+    def _in_bronze(self) -> list[DeliveryOutcome]:
+        return [o for o in self.outcomes if o.status in ("landed", "unchanged")]
+
+    @property
+    def rows_in_bronze(self) -> int:
+        return sum(o.rows for o in self._in_bronze())
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(o.rejected for o in self._in_bronze())
+
+    @property
+    def failed(self) -> list[DeliveryOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def landed_now(self) -> list[DeliveryOutcome]:
+        return [o for o in self.outcomes if o.status == "landed"]
+
+    def top_rejection_reasons(self, limit: int = 5) -> dict[str, int]:
+        reasons: Counter[str] = Counter()
+        for outcome in self._in_bronze():
+            reasons.update(outcome.rejection_reasons)
+        return dict(reasons.most_common(limit))
+
+
+def land_source(
+    spec: SourceSpec,
+    fs: Any,
+    raw_bucket: str,
+    lake_bucket: str,
+    now: datetime | None = None,
+) -> LandingReport:
+    """Land every raw object of one data set that is new or changed since the last landing."""
+    now = now or datetime.now(UTC)
+    ledger = _read_ledger(fs, lake_bucket, spec.name)
+    outcomes: list[DeliveryOutcome] = []
+    present: set[str] = set()
+    for key, etag in _list_raw(fs, raw_bucket, spec.name):
+        present.add(key)
+        outcomes.append(_land_one(spec, fs, raw_bucket, lake_bucket, key, etag, ledger, now))
+    removed = sorted(set(ledger) - present)
+    for key in removed:
+        _remove_landed(fs, lake_bucket, ledger.pop(key))
+    for outcome in outcomes:
+        if outcome.status == "landed":
+            ledger[outcome.raw_key] = asdict(outcome)
+    _write_ledger(fs, lake_bucket, spec.name, ledger)
+    report = LandingReport(spec.name, outcomes, removed)
+    _write_json(fs, f"{lake_bucket}/{lake_layout.last_landing_key(spec.name)}", asdict(report))
+    return report
+
+
+def _land_one(
+    spec: SourceSpec,
+    fs: Any,
+    raw_bucket: str,
+    lake_bucket: str,
+    key: str,
+    etag: str,
+    ledger: dict[str, dict],
+    now: datetime,
+) -> DeliveryOutcome:
+    raw_uri = f"{raw_bucket}/{key}"
+    try:
+        raw = lake_layout.parse_raw_key(key)
+    except LayoutError as error:
+        return DeliveryOutcome(raw_uri, "", "", "failed", etag=etag, error=str(error))
+    feed = spec.feed_for(raw.contributor)
+    outcome = DeliveryOutcome(raw_uri, raw.delivery, raw.contributor, "failed", etag=etag)
+    if feed is None:
+        outcome.error = (
+            f"{raw_uri}: contributor {raw.contributor!r} is not declared for {spec.name}; "
+            f"add it under meta.hub.contributors in {spec.declared_in.name} or move the file"
+        )
+        return outcome
+    if not feed.accepts(raw.file_name):
+        outcome.status = "ignored"
+        return outcome
+    previous = ledger.get(raw_uri)
+    if previous and previous.get("etag") == etag:
+        return DeliveryOutcome(**{**previous, "status": "unchanged"})
+    try:
+        return _parse_and_write(fs, raw, raw_uri, feed.format, feed.options, lake_bucket, etag, now)
+    except AdapterError as error:
+        outcome.error = str(error)
+        return outcome
+
+
+def _parse_and_write(
+    fs: Any,
+    raw: RawObject,
+    raw_uri: str,
+    format: str | None,
+    options: dict[str, Any],
+    lake_bucket: str,
+    etag: str,
+    now: datetime,
+) -> DeliveryOutcome:
+    with tempfile.TemporaryDirectory(prefix="hub-landing-") as workdir:
+        local_raw = Path(workdir) / raw.file_name
+        sha256 = _download_hashing(fs, raw_uri, local_raw)
+        bronze_file = Path(workdir) / "bronze.parquet"
+        rejections: list[Rejection] = []
+        report: dict[str, Any] = {}
+        rows = 0
+        writer: pq.ParquetWriter | None = None
+        try:
+            with local_raw.open("rb") as stream:
+                for result in read_batches(stream, raw_uri, format, options):
+                    rejections.extend(result.rejections)
+                    report.update(result.report)
+                    batch = _with_lineage(result.table, raw, raw_uri, sha256, rows, now)
+                    if writer is None:
+                        writer = pq.ParquetWriter(bronze_file, batch.schema, compression="zstd")
+                    elif batch.schema != writer.schema:
+                        batch = _align(batch, writer.schema, raw_uri)
+                    writer.write_table(batch)
+                    rows += result.table.num_rows
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:
+            raise AdapterError(raw_uri, "the adapter returned no table; the object was not landed")
+        columns = [n for n in writer.schema.names if n not in LINEAGE_COLUMNS]
+        fs.put_file(str(bronze_file), f"{lake_bucket}/{lake_layout.bronze_key(raw)}")
+        _write_quarantine(fs, lake_bucket, raw, raw_uri, rejections, now, workdir)
+    return DeliveryOutcome(
+        raw_key=raw_uri,
+        delivery=raw.delivery,
+        contributor=raw.contributor,
+        status="landed",
+        rows=rows,
+        rejected=len(rejections),
+        etag=etag,
+        sha256=sha256,
+        ingested_at=now.isoformat(),
+        rejection_reasons=dict(Counter(_reason_kind(r.reason) for r in rejections)),
+        report=_json_safe(report),
+        columns=columns,
+    )
+
+
+def _with_lineage(
+    table: pa.Table, raw: RawObject, raw_uri: str, sha256: str, offset: int, now: datetime
+) -> pa.Table:
+    n = table.num_rows
+    clashes = [name for name in LINEAGE_COLUMNS if name in table.column_names]
+    if clashes:
+        raise AdapterError(
+            raw_uri, f"columns {clashes} are reserved for lineage; rename them with `rename:`"
+        )
+    lineage = {
+        "_raw_key": pa.array([raw_uri] * n, pa.string()),
+        "_raw_sha256": pa.array([sha256] * n, pa.string()),
+        "_delivery": pa.array([raw.delivery] * n, pa.string()),
+        "_contributor": pa.array([raw.contributor] * n, pa.string()),
+        "_row_number": pa.array(range(offset + 1, offset + n + 1), pa.int64()),
+        "_ingested_at": pa.array([now] * n, pa.timestamp("us", tz="UTC")),
+    }
+    for name, column in lineage.items():
+        table = table.append_column(name, column)
+    return table
+
+
+def _align(batch: pa.Table, schema: pa.Schema, raw_uri: str) -> pa.Table:
+    if set(batch.column_names) != set(schema.names):
+        raise AdapterError(
+            raw_uri,
+            "the columns changed part-way through the file "
+            f"({sorted(set(batch.column_names) ^ set(schema.names))}); fix the file and resend",
+        )
+    try:
+        return batch.select(schema.names).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
+        raise AdapterError(raw_uri, f"a later part of the file has other types: {error}") from error
+
+
+def _write_quarantine(
+    fs: Any,
+    lake_bucket: str,
+    raw: RawObject,
+    raw_uri: str,
+    rejections: list[Rejection],
+    now: datetime,
+    workdir: str,
+) -> None:
+    key = f"{lake_bucket}/{lake_layout.quarantine_key(raw)}"
+    if not rejections:
+        if fs.exists(key):
+            fs.rm(key)
+        return
+    table = pa.table(
+        {
+            "_raw_key": [raw_uri] * len(rejections),
+            "_delivery": [raw.delivery] * len(rejections),
+            "_contributor": [raw.contributor] * len(rejections),
+            "line": [r.line for r in rejections],
+            "reason": [r.reason for r in rejections],
+            "original": [r.original for r in rejections],
+            "_ingested_at": [now] * len(rejections),
+        },
+        schema=QUARANTINE_SCHEMA,
+    )
+    local = Path(workdir) / "quarantine.parquet"
+    pq.write_table(table, local, compression="zstd")
+    fs.put_file(str(local), key)
+
+
+def _remove_landed(fs: Any, lake_bucket: str, entry: dict) -> None:
+    raw = lake_layout.parse_raw_key(entry["raw_key"].split("/", 1)[1])
+    for key in (lake_layout.bronze_key(raw), lake_layout.quarantine_key(raw)):
+        if fs.exists(f"{lake_bucket}/{key}"):
+            fs.rm(f"{lake_bucket}/{key}")
+
+
+def _list_raw(fs: Any, raw_bucket: str, source: str) -> list[tuple[str, str]]:
+    prefix = f"{raw_bucket}/{source}/"
+    if not fs.exists(prefix.rstrip("/")):
+        return []
+    found = fs.find(prefix, detail=True)
+    return sorted(
+        (path.split("/", 1)[1], str(info.get("ETag", "")).strip('"'))
+        for path, info in found.items()
+        if info.get("type") != "directory"
+    )
+
+
+def _download_hashing(fs: Any, uri: str, destination: Path) -> str:
+    digest = hashlib.sha256()
+    with fs.open(uri, "rb", block_size=8 * 1024 * 1024) as source, destination.open("wb") as out:
+        while chunk := source.read(8 * 1024 * 1024):
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest()
+
+
+def _read_ledger(fs: Any, lake_bucket: str, source: str) -> dict[str, dict]:
+    key = f"{lake_bucket}/{lake_layout.ledger_key(source)}"
+    if not fs.exists(key):
+        return {}
+    with fs.open(key, "rb") as stream:
+        return json.load(stream)
+
+
+def _write_ledger(fs: Any, lake_bucket: str, source: str, ledger: dict[str, dict]) -> None:
+    _write_json(fs, f"{lake_bucket}/{lake_layout.ledger_key(source)}", ledger)
+
+
+def _write_json(fs: Any, key: str, document: Any) -> None:
+    with fs.open(key, "wb") as stream:
+        stream.write(json.dumps(document, indent=1, sort_keys=True).encode())
+
+
+def read_last_landing(fs: Any, lake_bucket: str, source: str) -> dict | None:
+    """The report of the latest landing of a data set, as written to the lake."""
+    key = f"{lake_bucket}/{lake_layout.last_landing_key(source)}"
+    if not fs.exists(key):
+        return None
+    with fs.open(key, "rb") as stream:
+        return json.load(stream)
+
+
+def _reason_kind(reason: str) -> str:
+    """Group rejections by the kind of problem, not by the value that caused it."""
+    return reason.split(":", 1)[0][:120]
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
