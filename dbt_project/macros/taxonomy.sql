@@ -1,25 +1,25 @@
 {#-
-  The taxonomy cells of a record: the cells its whole data set feeds, plus the cells fed by
-  the record's own code under a rule of `indicator_kind` (e.g. a NIBRS offense code).
+  The taxonomy cells of a record: the cells its whole data set feeds (a `data_set` rule),
+  plus the cells fed by the record's own codes under rules of `indicator_kind` (e.g. the
+  NIBRS offense code, or the screening items a screening carries). `codes` is a SQL
+  expression giving the record's codes as a varchar list.
 -#}
-{% macro taxonomy_cells(data_set, indicator_kind=none, code_column=none) -%}
-    list_sort(list_distinct(list_concat(
-        coalesce((
-            select any_value(r.taxonomy_cells)
-            from {{ ref('int_taxonomy_rules_grouped') }} as r
-            where r.data_set = '{{ data_set }}'
-              and r.indicator_kind = 'data_set'
-        ), []::varchar[])
-        {%- if indicator_kind %},
-        coalesce((
-            select any_value(r.taxonomy_cells)
-            from {{ ref('int_taxonomy_rules_grouped') }} as r
-            where r.data_set = '{{ data_set }}'
-              and r.indicator_kind = '{{ indicator_kind }}'
-              and r.indicator_code = cast({{ code_column }} as varchar)
-        ), []::varchar[])
-        {%- endif %}
-    )))
+{% macro taxonomy_cells(data_set, indicator_kind=none, codes=none) -%}
+    coalesce((
+        select list(distinct cell.cell_id order by cell.cell_id)
+        from {{ ref('int_taxonomy_rules_grouped') }} as r,
+            unnest(r.taxonomy_cells) as cell(cell_id)
+        where r.data_set = '{{ data_set }}'
+          and (
+            r.indicator_kind = 'data_set'
+            {%- if indicator_kind %}
+            or (
+                r.indicator_kind = '{{ indicator_kind }}'
+                and list_contains({{ codes }}, r.indicator_code)
+            )
+            {%- endif %}
+          )
+    ), []::varchar[])
 {%- endmacro %}
 
 {#- A source code mapped through a code seed: 'unknown' when absent, 'unmapped' when unknown. -#}
@@ -42,4 +42,13 @@
         from {{ ref('age_bands') }} as b
         where {{ age_column }} between b.min_age and coalesce(b.max_age, 200)
     ), 'unknown')
+{%- endmacro %}
+
+{#- One value of the scoring_settings seed, as a scalar of the given type. -#}
+{% macro scoring_setting(name, type='double') -%}
+    (
+        select any_value(try_cast(s.value as {{ type }}))
+        from {{ ref('scoring_settings') }} as s
+        where s.setting = '{{ name }}'
+    )
 {%- endmacro %}

@@ -57,7 +57,7 @@ class DeliveryOutcome:
     status: str  # landed | unchanged | failed | ignored
     rows: int = 0
     rejected: int = 0
-    etag: str = ""
+    version: str = ""
     sha256: str = ""
     ingested_at: str = ""
     error: str = ""
@@ -110,9 +110,9 @@ def land_source(
     ledger = _read_ledger(fs, lake_bucket, spec.name)
     outcomes: list[DeliveryOutcome] = []
     present: set[str] = set()
-    for key, etag in _list_raw(fs, raw_bucket, spec.name):
+    for key, version in _list_raw(fs, raw_bucket, spec.name):
         present.add(key)
-        outcomes.append(_land_one(spec, fs, raw_bucket, lake_bucket, key, etag, ledger, now))
+        outcomes.append(_land_one(spec, fs, raw_bucket, lake_bucket, key, version, ledger, now))
     removed = sorted(set(ledger) - present)
     for key in removed:
         _remove_landed(fs, lake_bucket, ledger.pop(key))
@@ -131,7 +131,7 @@ def _land_one(
     raw_bucket: str,
     lake_bucket: str,
     key: str,
-    etag: str,
+    version: str,
     ledger: dict[str, dict],
     now: datetime,
 ) -> DeliveryOutcome:
@@ -139,9 +139,9 @@ def _land_one(
     try:
         raw = lake_layout.parse_raw_key(key)
     except LayoutError as error:
-        return DeliveryOutcome(raw_uri, "", "", "failed", etag=etag, error=str(error))
+        return DeliveryOutcome(raw_uri, "", "", "failed", version=version, error=str(error))
     feed = spec.feed_for(raw.contributor)
-    outcome = DeliveryOutcome(raw_uri, raw.delivery, raw.contributor, "failed", etag=etag)
+    outcome = DeliveryOutcome(raw_uri, raw.delivery, raw.contributor, "failed", version=version)
     if feed is None:
         outcome.error = (
             f"{raw_uri}: contributor {raw.contributor!r} is not declared for {spec.name}; "
@@ -152,10 +152,10 @@ def _land_one(
         outcome.status = "ignored"
         return outcome
     previous = ledger.get(raw_uri)
-    if previous and previous.get("etag") == etag:
+    if previous and previous.get("version") == version:
         return DeliveryOutcome(**{**previous, "status": "unchanged"})
     try:
-        return _parse_and_write(fs, raw, raw_uri, feed.format, feed.options, lake_bucket, etag, now)
+        return _parse_and_write(fs, raw, raw_uri, feed.format, feed.options, lake_bucket, version, now)
     except AdapterError as error:
         outcome.error = str(error)
         return outcome
@@ -168,7 +168,7 @@ def _parse_and_write(
     format: str | None,
     options: dict[str, Any],
     lake_bucket: str,
-    etag: str,
+    version: str,
     now: datetime,
 ) -> DeliveryOutcome:
     with tempfile.TemporaryDirectory(prefix="hub-landing-") as workdir:
@@ -206,7 +206,7 @@ def _parse_and_write(
         status="landed",
         rows=rows,
         rejected=len(rejections),
-        etag=etag,
+        version=version,
         sha256=sha256,
         ingested_at=now.isoformat(),
         rejection_reasons=dict(Counter(_reason_kind(r.reason) for r in rejections)),
@@ -289,15 +289,25 @@ def _remove_landed(fs: Any, lake_bucket: str, entry: dict) -> None:
 
 
 def _list_raw(fs: Any, raw_bucket: str, source: str) -> list[tuple[str, str]]:
-    prefix = f"{raw_bucket}/{source}/"
-    if not fs.exists(prefix.rstrip("/")):
+    prefix = f"{raw_bucket}/{source}"
+    if not fs.exists(prefix):
         return []
+    # Keys relative to the bucket, whatever form the filesystem gives its paths.
+    root = fs._strip_protocol(raw_bucket).rstrip("/")
     found = fs.find(prefix, detail=True)
     return sorted(
-        (path.split("/", 1)[1], str(info.get("ETag", "")).strip('"'))
+        (path[len(root) + 1 :], _object_version(info))
         for path, info in found.items()
         if info.get("type") != "directory"
     )
+
+
+def _object_version(info: dict) -> str:
+    """The S3 ETag; on filesystems without one, size and modification time."""
+    if info.get("ETag"):
+        return str(info["ETag"]).strip('"')
+    modified = info.get("mtime") or info.get("created") or info.get("LastModified")
+    return f"size={info.get('size')};modified={modified}"
 
 
 def _download_hashing(fs: Any, uri: str, destination: Path) -> str:

@@ -40,7 +40,14 @@ hotline_observations as (
         make_date(hotline_long.report_year, 12, 31) as period_end,
         'all' as slice_dimension,
         'all' as slice_value,
-        {{ taxonomy_cells('hotline') }} as taxonomy_cells,
+        {{ taxonomy_cells(
+            'hotline',
+            'htcds_exploitation_type',
+            "case hotline_long.indicator "
+            ~ "when 'sex_trafficking_cases' then ['sex'] "
+            ~ "when 'labor_trafficking_cases' then ['labor'] "
+            ~ "else []::varchar[] end"
+        ) }} as taxonomy_cells,
         hotline_long.raw_key,
         hotline_long.delivery,
         hotline_long.contributor

@@ -32,7 +32,13 @@ screened_youth as (
         year(screenings.screened_on) as period_year,
         cast(null as varchar) as trafficking_type,
         screenings.concern_level as outcome,
-        {{ taxonomy_cells('screenings') }} as taxonomy_cells,
+        {{ taxonomy_cells(
+            'screenings',
+            'screening_item',
+            "list_concat(screenings.answered_items, "
+            ~ "case when screenings.concern_level is not null "
+            ~ "then ['concern_level'] else [] end)"
+        ) }} as taxonomy_cells,
         screenings.raw_key,
         screenings.delivery,
         screenings.contributor

@@ -17,8 +17,7 @@ median_quality as (
 
 rule as (
 
-    select max(value) filter (where setting = 'cell_score_rule') as cell_score_rule
-    from {{ ref('scoring_settings') }}
+    select {{ scoring_setting('cell_score_rule', 'varchar') }} as cell_score_rule
 
 ),
 

@@ -17,11 +17,9 @@ measures as (
 settings as (
 
     select
-        max(case when setting = 'group_weight_reliability_validity' then cast(value as double) end)
-            as reliability_weight,
-        max(case when setting = 'group_weight_coverage' then cast(value as double) end)
-            as coverage_weight
-    from {{ ref('scoring_settings') }}
+        {{ scoring_setting('group_weight_reliability_validity') }} as reliability_weight,
+        {{ scoring_setting('group_weight_coverage') }} as coverage_weight,
+        {{ scoring_setting('normalized_score_max') }} as score_max
 
 ),
 
@@ -68,7 +66,7 @@ select
         (
             groups.reliability_validity_score * settings.reliability_weight
             + groups.coverage_score * settings.coverage_weight
-        ) / (settings.reliability_weight + settings.coverage_weight) / 3.0 * 10.0,
+        ) / (settings.reliability_weight + settings.coverage_weight) / 3.0 * settings.score_max,
         2
     ) as quality_score
 from wide

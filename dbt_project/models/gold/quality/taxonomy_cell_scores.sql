@@ -16,14 +16,13 @@ scores as (
 
 feeds as (
 
-    select distinct data_set, cell_id from {{ ref('indicator_cell_map') }}
+    select data_set, cell_id from {{ ref('int_data_set_cells') }}
 
 ),
 
 rule as (
 
-    select max(value) filter (where setting = 'cell_score_rule') as cell_score_rule
-    from {{ ref('scoring_settings') }}
+    select {{ scoring_setting('cell_score_rule', 'varchar') }} as cell_score_rule
 
 ),
 

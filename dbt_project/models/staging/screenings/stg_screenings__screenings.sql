@@ -24,6 +24,15 @@ renamed as (
         lower(trim(youth_race)) as race_code,
         lower(trim(concern_level)) as concern_level,
         [item_01, item_02, item_03, item_04, item_05, item_06] as screening_items,
+        -- the names of the items this screening answered, for the taxonomy rules
+        list_filter([
+            case when item_01 is not null then 'item_01' end,
+            case when item_02 is not null then 'item_02' end,
+            case when item_03 is not null then 'item_03' end,
+            case when item_04 is not null then 'item_04' end,
+            case when item_05 is not null then 'item_05' end,
+            case when item_06 is not null then 'item_06' end
+        ], item -> item is not null) as answered_items,
 
         -- dates: the date of birth only survives as an age at screening
         try_cast(screened_on as date) as screened_on,

@@ -1,0 +1,32 @@
+# The two commands a new user needs: `make demo` and `make test` (see README.md).
+# uv comes from PATH, or is installed into .hub/tools from PyPI on first use.
+
+UV := $(shell command -v uv 2>/dev/null || echo .hub/tools/bin/uv)
+
+.PHONY: setup demo ui test lint stop clean
+
+setup: $(UV)
+	@$(UV) sync --frozen --quiet
+
+.hub/tools/bin/uv:
+	python3 -m venv .hub/tools
+	.hub/tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+demo: setup
+	$(UV) run hub demo
+
+ui: setup
+	$(UV) run hub ui
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+test: lint
+	$(UV) run pytest
+
+stop: setup
+	$(UV) run hub objectstore stop
+
+clean: stop
+	rm -rf .hub/objectstore .hub/dagster .hub/warehouse.duckdb .hub/demo-estate dbt_project/target

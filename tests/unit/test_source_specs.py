@@ -1,0 +1,79 @@
+from pathlib import Path
+
+import pytest
+
+from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.lib.source_specs import SourceSpecError, load_source_specs, parse_source_file
+
+VALID = """
+version: 2
+sources:
+  - name: screenings
+    tables:
+      - name: screenings
+        config:
+          meta:
+            dagster: {asset_key: [bronze, screenings]}
+            hub:
+              title: Youth screenings
+              cadence_days: 30
+              contributors:
+                tx_dfps: {format: csv, files: "*.csv", options: {encoding: cp1252}}
+                la_ocs: {format: xlsx}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "_screenings__sources.yml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_declaration_gives_contributor_feeds(tmp_path):
+    (spec,) = parse_source_file(write(tmp_path, VALID))
+    assert spec.name == "screenings"
+    assert spec.asset_key == ["bronze", "screenings"]
+    assert spec.cadence_days == 30
+    assert spec.feed_for("tx_dfps").options == {"encoding": "cp1252"}
+    assert spec.feed_for("tx_dfps").accepts("screenings.csv")
+    assert not spec.feed_for("tx_dfps").accepts("notes.txt")
+    assert spec.feed_for("la_ocs").files == "*"
+    assert spec.feed_for("nobody") is None
+
+
+def test_a_table_without_hub_meta_is_not_a_data_set(tmp_path):
+    text = "version: 2\nsources:\n  - name: x\n    tables:\n      - name: x\n"
+    assert parse_source_file(write(tmp_path, text)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("asset_key: [bronze, screenings]", "asset_key: [screenings]"), "must be [bronze, screenings]"),
+        (("cadence_days: 30", "cadence_days: monthly"), "cadence_days must be a positive"),
+        (("la_ocs: {format: xlsx}", "la_ocs: {format: xlsx, sheet: 1}"), "unknown keys ['sheet']"),
+        (("  - name: screenings\n    tables", "  - name: youth\n    tables"), "must be named like"),
+    ],
+)
+def test_a_bad_declaration_names_the_file_and_the_field(tmp_path, change, message):
+    path = write(tmp_path, VALID.replace(*change))
+    with pytest.raises(SourceSpecError) as error:
+        parse_source_file(path)
+    assert str(path) in str(error.value)
+    assert message in str(error.value)
+
+
+def test_a_data_set_declared_twice_is_refused(tmp_path):
+    staging = tmp_path / "models" / "staging"
+    for folder in ("a", "b"):
+        (staging / folder).mkdir(parents=True)
+        write(staging / folder, VALID)
+    with pytest.raises(SourceSpecError, match="already declared"):
+        load_source_specs(tmp_path)
+
+
+def test_the_projects_own_declarations_load():
+    specs = load_source_specs(DBT_PROJECT_DIR)
+    names = [spec.name for spec in specs]
+    assert {"screenings", "hotline", "prosecutions"} <= set(names)
+    assert names == sorted(names)
