@@ -33,7 +33,8 @@ fed as (
         count(*) as data_set_count,
         max(scores.quality_score) as best_score,
         avg(scores.quality_score) as mean_score,
-        arg_max(scores.data_set, (scores.quality_score, scores.data_set)) as best_data_set,
+        -- ties go to the data set first in alphabetical order, so the result is stable
+        first(scores.data_set order by scores.quality_score desc, scores.data_set) as best_data_set,
         list(scores.data_set order by scores.data_set) as data_sets
     from feeds
     inner join scores on scores.data_set = feeds.data_set

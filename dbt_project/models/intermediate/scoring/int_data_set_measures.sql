@@ -129,39 +129,56 @@ completeness as (
     where trim(expected.field_name) != ''
     group by catalog.data_set
 
+),
+
+measured as (
+
+    select
+        per_data_set.data_set,
+        per_data_set.record_count,
+        per_data_set.newest_record_date,
+        catalog.expected_cadence_days,
+        date_diff('day', per_data_set.newest_record_date, current_date)::double
+            / catalog.expected_cadence_days as freshness,
+        coalesce(per_data_set.mapped_codes / nullif(per_data_set.filled_codes, 0), 1.0)
+            * case
+                when coalesce(catalog.standard_definition, 'none') = 'none'
+                    then settings.nonstandard_factor
+                else 1.0
+            end as definitional_consistency,
+        coalesce(completeness.completeness_share, 0.0) as completeness,
+        per_data_set.taxonomic_share as taxonomic_applicability,
+        coalesce(
+            temporal.years_covered::double / (settings.window_end - settings.window_start + 1)
+            * temporal.longest_run / temporal.years_covered,
+            0.0
+        ) as temporal_coverage,
+        coalesce(geographies_covered.covered::double / nullif(geographies_covered.targets, 0), 0.0)
+            as geographic_coverage,
+        (
+            (per_data_set.age_known >= settings.usable_share)::int
+            + (per_data_set.sex_known >= settings.usable_share)::int
+            + (per_data_set.race_ethnicity_known >= settings.usable_share)::int
+            + (per_data_set.nationality_known >= settings.usable_share)::int
+        ) / 4.0 as demographic_coverage
+    from per_data_set
+    inner join catalog on catalog.data_set = per_data_set.data_set
+    cross join settings
+    left join completeness on completeness.data_set = per_data_set.data_set
+    left join temporal on temporal.data_set = per_data_set.data_set
+    left join geographies_covered on geographies_covered.data_set = per_data_set.data_set
+
 )
 
+-- four decimals: enough for every threshold, and stable to compare between runs
 select
-    per_data_set.data_set,
-    per_data_set.record_count,
-    per_data_set.newest_record_date,
-    catalog.expected_cadence_days,
-    date_diff('day', per_data_set.newest_record_date, current_date)::double
-        / catalog.expected_cadence_days as freshness,
-    coalesce(per_data_set.mapped_codes / nullif(per_data_set.filled_codes, 0), 1.0)
-        * case
-            when coalesce(catalog.standard_definition, 'none') = 'none'
-                then settings.nonstandard_factor
-            else 1.0
-        end as definitional_consistency,
-    coalesce(completeness.completeness_share, 0.0) as completeness,
-    per_data_set.taxonomic_share as taxonomic_applicability,
-    coalesce(
-        temporal.years_covered::double / (settings.window_end - settings.window_start + 1)
-        * temporal.longest_run / temporal.years_covered,
-        0.0
-    ) as temporal_coverage,
-    coalesce(geographies_covered.covered::double / nullif(geographies_covered.targets, 0), 0.0)
-        as geographic_coverage,
-    (
-        (per_data_set.age_known >= settings.usable_share)::int
-        + (per_data_set.sex_known >= settings.usable_share)::int
-        + (per_data_set.race_ethnicity_known >= settings.usable_share)::int
-        + (per_data_set.nationality_known >= settings.usable_share)::int
-    ) / 4.0 as demographic_coverage
-from per_data_set
-inner join catalog on catalog.data_set = per_data_set.data_set
-cross join settings
-left join completeness on completeness.data_set = per_data_set.data_set
-left join temporal on temporal.data_set = per_data_set.data_set
-left join geographies_covered on geographies_covered.data_set = per_data_set.data_set
+    data_set,
+    record_count,
+    newest_record_date,
+    expected_cadence_days,
+    {% for measure in ['freshness', 'definitional_consistency', 'completeness',
+        'taxonomic_applicability', 'temporal_coverage', 'geographic_coverage',
+        'demographic_coverage'] %}
+    round({{ measure }}, 4) as {{ measure }}{% if not loop.last %},{% endif %}
+    {% endfor %}
+from measured
