@@ -1,7 +1,5 @@
 """The bronze asset type: one asset per declared data set, with its gates as asset checks."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 
 import dagster as dg
@@ -20,7 +18,6 @@ def build_bronze_asset(spec: SourceSpec) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=spec.asset_key,
-        name=f"bronze_{spec.name}",
         group_name="bronze",
         description=f"{spec.title}: every contributor delivery landed as Parquet. "
         f"{spec.description}".strip(),

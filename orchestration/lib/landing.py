@@ -155,7 +155,9 @@ def _land_one(
     if previous and previous.get("version") == version:
         return DeliveryOutcome(**{**previous, "status": "unchanged"})
     try:
-        return _parse_and_write(fs, raw, raw_uri, feed.format, feed.options, lake_bucket, version, now)
+        return _parse_and_write(
+            fs, raw, raw_uri, feed.format, feed.options, lake_bucket, version, now
+        )
     except AdapterError as error:
         outcome.error = str(error)
         return outcome

@@ -1,0 +1,85 @@
+"""Shared fixtures: a real SeaweedFS on loopback and a hub environment pointing at it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import s3fs
+
+from infra.objectstore import DEFAULT_PORTS, Identity, ObjectStore, ensure_buckets, free_ports
+from orchestration.lib.resources import dbt_environment
+from orchestration.lib.settings import ObjectStore as StoreSettings
+
+TEST_ACCESS_KEY_ID = "hub-test"
+TEST_SECRET_ACCESS_KEY = secrets.token_hex(16)
+
+
+@dataclass
+class HubEnvironment:
+    home: Path
+    raw_bucket: str
+    lake_bucket: str
+    fs: s3fs.S3FileSystem
+    store: StoreSettings
+
+    @property
+    def warehouse_path(self) -> Path:
+        return Path(os.environ["HUB_WAREHOUSE_PATH"])
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
+    """A SeaweedFS server on free loopback ports for the whole test session."""
+    ports = dict(zip(DEFAULT_PORTS, free_ports(len(DEFAULT_PORTS)), strict=True))
+    store = ObjectStore(
+        data_dir=tmp_path_factory.mktemp("objectstore"),
+        identities=[Identity("hub_pipeline", TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY)],
+        ports=ports,
+    )
+    store.start()
+    yield store
+    store.stop()
+
+
+@pytest.fixture
+def hub_env(object_store, tmp_path, monkeypatch) -> HubEnvironment:
+    """Environment variables for one test: its own buckets, warehouse and Dagster home."""
+    suffix = uuid.uuid4().hex[:8]
+    variables = {
+        "HUB_HOME": str(tmp_path),
+        "HUB_S3_ENDPOINT": object_store.endpoint_url,
+        "HUB_S3_REGION": "us-east-1",
+        "HUB_S3_ACCESS_KEY_ID": TEST_ACCESS_KEY_ID,
+        "HUB_S3_SECRET_ACCESS_KEY": TEST_SECRET_ACCESS_KEY,
+        "HUB_RAW_BUCKET": f"raw-{suffix}",
+        "HUB_LAKE_BUCKET": f"lake-{suffix}",
+        "HUB_WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb"),
+        "HUB_PSEUDONYM_KEY": secrets.token_hex(32),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+    }
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "dagster").mkdir()
+    store = StoreSettings.from_environment()
+    fs = s3fs.S3FileSystem(**store.s3fs_options(), skip_instance_cache=True)
+    ensure_buckets(fs, [variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"]])
+    from orchestration.lib.resources import LakeResource
+
+    lake = LakeResource(
+        endpoint_url=store.endpoint_url,
+        access_key_id=store.access_key_id,
+        secret_access_key=store.secret_access_key,
+        raw_bucket=variables["HUB_RAW_BUCKET"],
+        lake_bucket=variables["HUB_LAKE_BUCKET"],
+    )
+    for name, value in dbt_environment(lake).items():
+        monkeypatch.setenv(name, value)
+    return HubEnvironment(
+        tmp_path, variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"], fs, store
+    )

@@ -1,0 +1,109 @@
+"""Landing raw -> bronze on an in-memory filesystem: lineage, idempotency, nothing lost."""
+
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import fsspec
+import pyarrow.parquet as pq
+import pytest
+
+from orchestration.lib.landing import LINEAGE_COLUMNS, land_source, read_last_landing
+from orchestration.lib.source_specs import ContributorFeed, SourceSpec
+
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+CSV = b"screening_id,concern_level\nS1,possible\nS2,no_concern\nS3,clear_concern\n"
+
+
+@pytest.fixture
+def fs():
+    memory = fsspec.filesystem("memory")
+    memory.store.clear()
+    memory.pseudo_dirs.clear()
+    memory.pseudo_dirs.append("")
+    yield memory
+    memory.store.clear()
+
+
+@pytest.fixture
+def spec():
+    return SourceSpec(
+        name="screenings",
+        title="Youth screenings",
+        cadence_days=30,
+        contributors={
+            "tx_dfps": ContributorFeed("tx_dfps", "csv", "*.csv", {}),
+            "la_ocs": ContributorFeed("la_ocs", "json", "*.json", {"record_path": "rows"}),
+        },
+        declared_in=Path("_screenings__sources.yml"),
+    )
+
+
+def put(fs, key: str, data: bytes) -> None:
+    fs.pipe(f"raw/{key}", data)
+
+
+def bronze(fs, key: str):
+    with fs.open(f"lake/bronze/{key}", "rb") as stream:
+        return pq.read_table(io.BytesIO(stream.read()))
+
+
+def test_a_delivery_lands_with_its_lineage(fs, spec):
+    put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV)
+    report = land_source(spec, fs, "raw", "lake", now=NOW)
+    assert [o.status for o in report.outcomes] == ["landed"]
+    table = bronze(fs, "screenings/tx_dfps__2024-06/screenings.csv.parquet")
+    assert table.num_rows == 3
+    assert set(LINEAGE_COLUMNS) <= set(table.column_names)
+    row = table.to_pylist()[1]
+    assert row["screening_id"] == "S2"
+    assert row["_raw_key"] == "raw/screenings/tx_dfps__2024-06/screenings.csv"
+    assert row["_contributor"] == "tx_dfps"
+    assert row["_delivery"] == "tx_dfps__2024-06"
+    assert row["_row_number"] == 2
+    assert row["_ingested_at"] == NOW
+    assert len(row["_raw_sha256"]) == 64
+
+
+def test_landing_again_changes_nothing_and_a_resend_replaces(fs, spec):
+    put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV)
+    land_source(spec, fs, "raw", "lake", now=NOW)
+    again = land_source(spec, fs, "raw", "lake", now=NOW)
+    assert [o.status for o in again.outcomes] == ["unchanged"]
+    assert again.rows_in_bronze == 3
+    put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV + b"S4,possible\n")
+    resent = land_source(spec, fs, "raw", "lake", now=NOW)
+    assert [o.status for o in resent.outcomes] == ["landed"]
+    assert bronze(fs, "screenings/tx_dfps__2024-06/screenings.csv.parquet").num_rows == 4
+    assert len(fs.find("lake/bronze/screenings", withdirs=False)) == 3  # object, ledger, report
+
+
+def test_a_broken_resend_keeps_the_last_good_bronze(fs, spec):
+    put(fs, "screenings/la_ocs__2024-06/rows.json", json.dumps({"rows": [{"a": 1}]}).encode())
+    land_source(spec, fs, "raw", "lake", now=NOW)
+    truncated = b'{"rows": [{"a": 1}, {"a":'
+    put(fs, "screenings/la_ocs__2024-06/rows.json", truncated)
+    report = land_source(spec, fs, "raw", "lake", now=NOW)
+    (failed,) = report.failed
+    assert "raw/screenings/la_ocs__2024-06/rows.json" in failed.error
+    assert bronze(fs, "screenings/la_ocs__2024-06/rows.json.parquet").num_rows == 1
+    assert fs.cat("raw/screenings/la_ocs__2024-06/rows.json") == truncated
+    assert read_last_landing(fs, "lake", "screenings")["outcomes"][0]["status"] == "failed"
+
+
+def test_an_undeclared_contributor_is_reported_not_landed(fs, spec):
+    put(fs, "screenings/fl_dcf__2024-06/screenings.csv", CSV)
+    (outcome,) = land_source(spec, fs, "raw", "lake", now=NOW).outcomes
+    assert outcome.status == "failed"
+    assert "contributor 'fl_dcf' is not declared" in outcome.error
+    assert not fs.exists("lake/bronze/screenings/fl_dcf__2024-06")
+
+
+def test_a_withdrawn_raw_object_leaves_bronze(fs, spec):
+    put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV)
+    land_source(spec, fs, "raw", "lake", now=NOW)
+    fs.rm("raw/screenings/tx_dfps__2024-06/screenings.csv")
+    report = land_source(spec, fs, "raw", "lake", now=NOW)
+    assert report.removed == ["raw/screenings/tx_dfps__2024-06/screenings.csv"]
+    assert not fs.exists("lake/bronze/screenings/tx_dfps__2024-06/screenings.csv.parquet")
