@@ -23,6 +23,7 @@ lint: setup
 	$(UV) run ruff format --check .
 
 test: lint
+	@sh infra/install_chromium.sh || echo "chromium could not be installed; the browser test will say so"
 	$(UV) run pytest
 
 stop: setup

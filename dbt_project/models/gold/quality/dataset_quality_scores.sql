@@ -60,8 +60,8 @@ select
     measures.record_count,
     measures.newest_record_date,
     wide.* exclude (data_set),
-    groups.reliability_validity_score,
-    groups.coverage_score,
+    round(groups.reliability_validity_score, 4) as reliability_validity_score,
+    round(groups.coverage_score, 4) as coverage_score,
     round(
         (
             groups.reliability_validity_score * settings.reliability_weight
