@@ -1,0 +1,86 @@
+"""Find a source's gates by name: `expectations/<layer>/<source>.py`.
+
+A data engineer adds a gate by adding that module with `gx_suite()` (a list of GX
+expectations) and `PanderaModel` (a pandera polars DataFrameModel); nothing else is
+registered anywhere. A source without a module, or a module without one of the two names,
+has no such gate, and the look-up says None.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from types import ModuleType
+
+import pandera.polars as pa
+from great_expectations.expectations import Expectation
+
+PACKAGE = "expectations"
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class GateDefinitionError(ValueError):
+    """A gate module exists but does not define its gate as the registry expects."""
+
+
+def suite_for(layer: str, source: str) -> list[Expectation] | None:
+    """The GX suite for `source` in `layer`, or None when the source has none."""
+    module = _gate_module(layer, source)
+    build = getattr(module, "gx_suite", None)
+    if build is None:
+        return None
+    suite = list(build())
+    if not all(isinstance(expectation, Expectation) for expectation in suite):
+        raise GateDefinitionError(
+            f"{module.__file__}: gx_suite() must return GX expectations, got "
+            f"{sorted({type(item).__name__ for item in suite})}"
+        )
+    return suite
+
+
+def pandera_model_for(layer: str, source: str) -> type[pa.DataFrameModel] | None:
+    """The pandera polars model for `source` in `layer`, or None when the source has none."""
+    module = _gate_module(layer, source)
+    model = getattr(module, "PanderaModel", None)
+    if model is None:
+        return None
+    if not (isinstance(model, type) and issubclass(model, pa.DataFrameModel)):
+        raise GateDefinitionError(
+            f"{module.__file__}: PanderaModel must be a pandera.polars.DataFrameModel subclass"
+        )
+    return model
+
+
+def sources_with_gates(layer: str) -> list[str]:
+    """Every source with a gate module in `layer`, sorted."""
+    package = _import(f"{PACKAGE}.{_checked(layer, 'layer')}")
+    if package is None:
+        return []
+    return sorted(
+        module.name
+        for module in pkgutil.iter_modules(package.__path__)
+        if not module.name.startswith("_") and not module.ispkg
+    )
+
+
+def _gate_module(layer: str, source: str) -> ModuleType | None:
+    return _import(f"{PACKAGE}.{_checked(layer, 'layer')}.{_checked(source, 'source')}")
+
+
+def _checked(name: str, kind: str) -> str:
+    # Names become module paths: refuse anything that could reach outside the package.
+    if not _NAME.match(name):
+        raise ValueError(f"{kind} {name!r} is not a gate name (lowercase letters, digits, _)")
+    return name
+
+
+def _import(module_name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        # Only the gate module (or its layer) being absent means "no gate"; a gate module
+        # that fails on its own imports is a bug to report.
+        if error.name is not None and f"{module_name}.".startswith(f"{error.name}."):
+            return None
+        raise
