@@ -1,14 +1,17 @@
-"""Per-format readers: raw bytes in, an Arrow table and a rejection report out."""
+"""Per-format readers: raw bytes in, Arrow tables and a rejection report out."""
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult, Rejection
-from adapters.registry import detect_format, read_batches, read_object
+from adapters.http_api import read_api
+from adapters.registry import ADAPTERS, detect_format, read_batches, read_object
 
 __all__ = [
+    "ADAPTERS",
     "AdapterError",
     "AdapterOptions",
     "AdapterResult",
     "Rejection",
     "detect_format",
+    "read_api",
     "read_batches",
     "read_object",
 ]

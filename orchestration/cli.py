@@ -26,7 +26,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.lib import heatmap
+from orchestration.lib import heatmap, lake_layout
 from orchestration.lib.settings import (
     REPO_ROOT,
     ObjectStore,
@@ -232,6 +232,13 @@ def summary() -> None:
     for outcome in failures:
         console.print(f"[red]not landed:[/red] {outcome['error']}")
     print_heatmap()
+    reports = _home() / "reports"
+    reports.mkdir(exist_ok=True)
+    for name in ("coverage_heatmap.html", "coverage_heatmap.png"):
+        key = f"{lake_bucket}/{lake_layout.report_key(name)}"
+        if fs.exists(key):
+            fs.get_file(key, str(reports / name))
+    console.print(f"heat map: {reports / 'coverage_heatmap.html'} (and .png)")
     warehouse = os.environ["HUB_WAREHOUSE_PATH"]
     console.print(
         f"warehouse: {warehouse}  (duckdb {warehouse} -c 'from gold.taxonomy_cell_scores')"

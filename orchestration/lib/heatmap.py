@@ -50,3 +50,12 @@ def read_cell_scores(connection) -> list[CellScore]:
         "best_data_set from gold.taxonomy_cell_scores order by cell_id"
     ).fetchall()
     return [CellScore(*row) for row in rows]
+
+
+def read_dimension_scores(connection) -> tuple[float, dict[str, float]]:
+    """The overall score and the nine dimension averages, from gold."""
+    rows = connection.execute(
+        "select dimension, dimension_value, average_score from gold.taxonomy_dimension_scores"
+    ).fetchall()
+    overall = next(score for dimension, _, score in rows if dimension == "overall")
+    return overall, {value: score for dimension, value, score in rows if dimension != "overall"}

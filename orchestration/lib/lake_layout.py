@@ -6,6 +6,7 @@ lake/quarantine/<source>/<delivery>/<file>.parquet rows rejected at parse time, 
 lake/bronze/<source>/_ledger.json                   what was landed from which raw object
 lake/bronze/<source>/_last_landing.json             the outcome of the latest landing
 lake/gold/<table>.parquet                           exports of the gold marts
+lake/gold/reports/<file>                            rendered reports (the heat map)
 """
 
 from __future__ import annotations
@@ -74,3 +75,7 @@ def bronze_glob(source: str) -> str:
 
 def gold_export_key(table: str) -> str:
     return f"gold/{table}.parquet"
+
+
+def report_key(file_name: str) -> str:
+    return f"gold/reports/{file_name}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -111,7 +112,7 @@ def land_source(
     outcomes: list[DeliveryOutcome] = []
     present: set[str] = set()
     for key, version in _list_raw(fs, raw_bucket, spec.name):
-        present.add(key)
+        present.add(f"{raw_bucket}/{key}")
         outcomes.append(_land_one(spec, fs, raw_bucket, lake_bucket, key, version, ledger, now))
     removed = sorted(set(ledger) - present)
     for key in removed:
@@ -211,7 +212,7 @@ def _parse_and_write(
         version=version,
         sha256=sha256,
         ingested_at=now.isoformat(),
-        rejection_reasons=dict(Counter(_reason_kind(r.reason) for r in rejections)),
+        rejection_reasons=dict(Counter(_reason_kind(r.reason, raw_uri) for r in rejections)),
         report=_json_safe(report),
         columns=columns,
     )
@@ -347,9 +348,11 @@ def read_last_landing(fs: Any, lake_bucket: str, source: str) -> dict | None:
         return json.load(stream)
 
 
-def _reason_kind(reason: str) -> str:
-    """Group rejections by the kind of problem, not by the value that caused it."""
-    return reason.split(":", 1)[0][:120]
+def _reason_kind(reason: str, raw_uri: str) -> str:
+    """Group rejections by the kind of problem, not by the object, line or value."""
+    reason = reason.removeprefix(f"{raw_uri}: ")
+    reason = re.sub(r"'[^']*'", "'…'", reason)
+    return re.sub(r"\d+", "N", reason)[:160]
 
 
 def _json_safe(value: Any) -> Any:

@@ -47,9 +47,7 @@ def test_lineage_runs_from_bronze_through_staging_and_silver_to_gold(prepared_ma
     from orchestration.definitions import defs
 
     graph = defs().resolve_asset_graph()
-    downstream = (
-        dg.AssetSelection.assets(["bronze", "screenings"]).downstream().resolve(graph)
-    )
+    downstream = dg.AssetSelection.assets(["bronze", "screenings"]).downstream().resolve(graph)
     assert dg.AssetKey(["staging", "stg_screenings__screenings"]) in downstream
     assert dg.AssetKey(["silver", "person_records"]) in downstream
     assert dg.AssetKey(["gold", "taxonomy_cell_scores"]) in downstream

@@ -92,8 +92,7 @@ def test_the_hub_runs_end_to_end_and_a_second_run_changes_nothing(hub_env, tmp_p
         )
         scored = {row[0] for row in connection.execute("from gold.dataset_quality_scores")}
         overall = connection.execute(
-            "select average_score from gold.taxonomy_dimension_scores "
-            "where dimension = 'overall'"
+            "select average_score from gold.taxonomy_dimension_scores where dimension = 'overall'"
         ).fetchone()[0]
     assert len(cells) == 27
     assert {"screenings", "hotline", "prosecutions"} <= scored

@@ -72,6 +72,8 @@ def test_landing_again_changes_nothing_and_a_resend_replaces(fs, spec):
     again = land_source(spec, fs, "raw", "lake", now=NOW)
     assert [o.status for o in again.outcomes] == ["unchanged"]
     assert again.rows_in_bronze == 3
+    assert again.removed == []
+    assert bronze(fs, "screenings/tx_dfps__2024-06/screenings.csv.parquet").num_rows == 3
     put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV + b"S4,possible\n")
     resent = land_source(spec, fs, "raw", "lake", now=NOW)
     assert [o.status for o in resent.outcomes] == ["landed"]
@@ -107,3 +109,17 @@ def test_a_withdrawn_raw_object_leaves_bronze(fs, spec):
     report = land_source(spec, fs, "raw", "lake", now=NOW)
     assert report.removed == ["raw/screenings/tx_dfps__2024-06/screenings.csv"]
     assert not fs.exists("lake/bronze/screenings/tx_dfps__2024-06/screenings.csv.parquet")
+
+
+def test_rejected_rows_are_quarantined_and_grouped_by_kind(fs, spec):
+    ragged = CSV + b"S4,possible,extra\nS5,no_concern,more\n"
+    put(fs, "screenings/tx_dfps__2024-07/screenings.csv", ragged)
+    report = land_source(spec, fs, "raw", "lake", now=NOW)
+    (outcome,) = report.outcomes
+    assert (outcome.rows, outcome.rejected) == (3, 2)
+    (kind,) = report.top_rejection_reasons()
+    assert "raw/" not in kind and report.top_rejection_reasons()[kind] == 2
+    with fs.open("lake/quarantine/screenings/tx_dfps__2024-07/screenings.csv.parquet") as f:
+        quarantined = pq.read_table(io.BytesIO(f.read())).to_pylist()
+    assert [row["original"] for row in quarantined] == ["S4,possible,extra", "S5,no_concern,more"]
+    assert all(row["reason"] for row in quarantined)

@@ -49,7 +49,10 @@ def test_a_table_without_hub_meta_is_not_a_data_set(tmp_path):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("asset_key: [bronze, screenings]", "asset_key: [screenings]"), "must be [bronze, screenings]"),
+        (
+            ("asset_key: [bronze, screenings]", "asset_key: [screenings]"),
+            "must be [bronze, screenings]",
+        ),
         (("cadence_days: 30", "cadence_days: monthly"), "cadence_days must be a positive"),
         (("la_ocs: {format: xlsx}", "la_ocs: {format: xlsx, sheet: 1}"), "unknown keys ['sheet']"),
         (("  - name: screenings\n    tables", "  - name: youth\n    tables"), "must be named like"),
