@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import great_expectations as gx
 import pandera.polars as pa
-import polars as pl
 from great_expectations.expectations import Expectation
-from pandera.api.polars.types import PolarsData
 
 from expectations.bronze._common import (
-    ISO_DATE_PATTERN,
     STATE_CODES,
     BronzeLineage,
-    calendar_date_rule,
-    is_calendar_date,
     lineage_expectations,
 )
 
@@ -38,7 +35,9 @@ YOUTH_SEXES = ("F", "M", "X")
 ITEM_ANSWERS = ("yes", "no")
 CONCERN_LEVELS = ("no_concern", "possible", "clear_concern")
 COUNTY_FIPS_PATTERN = r"^\d{5}$"
-DATE_COLUMNS = ("screened_on", "youth_dob")
+EARLIEST_SCREENING = date(2000, 1, 1)
+EARLIEST_BIRTH = date(1980, 1, 1)
+LATEST_DATE = date(2030, 12, 31)
 
 
 def gx_suite() -> list[Expectation]:
@@ -50,11 +49,15 @@ def gx_suite() -> list[Expectation]:
         expect.ExpectColumnValuesToBeInSet(column="agency_type", value_set=list(AGENCY_TYPES)),
         expect.ExpectColumnValuesToBeInSet(column="state", value_set=list(STATE_CODES)),
         expect.ExpectColumnValuesToMatchRegex(column="county_fips", regex=COUNTY_FIPS_PATTERN),
-        *(
-            expect.ExpectColumnValuesToMatchRegex(column=column, regex=ISO_DATE_PATTERN)
-            for column in DATE_COLUMNS
+        # Dates are declared `types: date`, so a date no calendar has was quarantined at
+        # landing; what is left must be a plausible screening and birth date.
+        expect.ExpectColumnValuesToNotBeNull(column="screened_on"),
+        expect.ExpectColumnValuesToBeBetween(
+            column="screened_on", min_value=EARLIEST_SCREENING, max_value=LATEST_DATE
         ),
-        *(calendar_date_rule(column) for column in DATE_COLUMNS),
+        expect.ExpectColumnValuesToBeBetween(
+            column="youth_dob", min_value=EARLIEST_BIRTH, max_value=LATEST_DATE
+        ),
         expect.ExpectColumnValuesToBeInSet(column="youth_sex", value_set=list(YOUTH_SEXES)),
         *(
             expect.ExpectColumnValuesToBeInSet(column=column, value_set=list(ITEM_ANSWERS))
@@ -70,10 +73,10 @@ class PanderaModel(BronzeLineage):
     agency_type: str = pa.Field(isin=AGENCY_TYPES, nullable=True)
     state: str = pa.Field(isin=STATE_CODES, nullable=True)
     county_fips: str = pa.Field(str_matches=COUNTY_FIPS_PATTERN, nullable=True)
-    screened_on: str = pa.Field(str_matches=ISO_DATE_PATTERN, nullable=True)
+    screened_on: date = pa.Field(ge=EARLIEST_SCREENING, le=LATEST_DATE)
     youth_first_name: str = pa.Field(nullable=True)
     youth_last_name: str = pa.Field(nullable=True)
-    youth_dob: str = pa.Field(str_matches=ISO_DATE_PATTERN, nullable=True)
+    youth_dob: date = pa.Field(ge=EARLIEST_BIRTH, le=LATEST_DATE, nullable=True)
     youth_sex: str = pa.Field(isin=YOUTH_SEXES, nullable=True)
     youth_race: str = pa.Field(nullable=True)
     item_01: str = pa.Field(isin=ITEM_ANSWERS, nullable=True)
@@ -83,7 +86,3 @@ class PanderaModel(BronzeLineage):
     item_05: str = pa.Field(isin=ITEM_ANSWERS, nullable=True)
     item_06: str = pa.Field(isin=ITEM_ANSWERS, nullable=True)
     concern_level: str = pa.Field(isin=CONCERN_LEVELS, nullable=True)
-
-    @pa.check(*DATE_COLUMNS)
-    def calendar_date(cls, data: PolarsData) -> pl.LazyFrame:
-        return is_calendar_date(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -12,7 +13,9 @@ import pytest
 INGESTED_AT = dt.datetime(2024, 6, 5, 12, 0, tzinfo=dt.UTC)
 
 
-def with_lineage(columns: dict[str, list], contributor: str, delivery: str) -> pl.DataFrame:
+def with_lineage(
+    columns: dict[str, list | pl.Series], contributor: str, delivery: str
+) -> pl.DataFrame:
     rows = len(next(iter(columns.values())))
     raw_key = f"s3://raw/{contributor}/{delivery}/file"
     return pl.DataFrame(
@@ -26,11 +29,15 @@ def with_lineage(columns: dict[str, list], contributor: str, delivery: str) -> p
             "_ingested_at": [INGESTED_AT] * rows,
         },
         schema_overrides={
-            **{name: pl.String for name in columns},
+            **{name: pl.String for name, values in columns.items() if isinstance(values, list)},
             "_row_number": pl.Int64,
             "_ingested_at": pl.Datetime("us", "UTC"),
         },
     )
+
+
+def dates(*values: str | None) -> pl.Series:
+    return pl.Series([date.fromisoformat(v) if v else None for v in values], dtype=pl.Date)
 
 
 def screenings() -> pl.DataFrame:
@@ -41,10 +48,11 @@ def screenings() -> pl.DataFrame:
             "agency_type": ["child_welfare", "juvenile_justice", "rhy_shelter", None],
             "state": ["TX", "TX", "DC", "PR"],
             "county_fips": ["48201", "48113", "11001", None],
-            "screened_on": ["2024-05-01", "2024-05-02", "2024-05-31", "2024-02-29"],
+            # declared `types: date` for this contributor, so landing gives real dates
+            "screened_on": dates("2024-05-01", "2024-05-02", "2024-05-31", "2024-02-29"),
             "youth_first_name": ["Ana", "Ben", "Cy", None],
             "youth_last_name": ["Diaz", "Egan", "Fox", None],
-            "youth_dob": ["2008-01-02", "2009-12-31", None, "2010-06-15"],
+            "youth_dob": dates("2008-01-02", "2009-12-31", None, "2010-06-15"),
             "youth_sex": ["F", "M", "X", None],
             "youth_race": ["white", "black", None, "asian"],
             **{f"item_{n:02d}": ["yes", "no", "no", None] for n in range(1, 7)},

@@ -88,15 +88,32 @@ def test_the_hub_runs_end_to_end_and_a_second_run_changes_nothing(hub_env, tmp_p
 
     with duckdb.connect(str(hub_env.warehouse_path), read_only=True) as connection:
         cells = dict(
-            connection.execute("select cell_id, cell_score from gold.taxonomy_cell_scores")
+            connection.execute(
+                "select cell_id, cell_score from gold.taxonomy_cell_scores"
+            ).fetchall()
         )
-        scored = {row[0] for row in connection.execute("from gold.dataset_quality_scores")}
+        scored = {
+            row[0] for row in connection.execute("from gold.dataset_quality_scores").fetchall()
+        }
+        fed = {
+            row[0]
+            for row in connection.execute(
+                "select distinct cell_id from intermediate.int_data_set_cells"
+            ).fetchall()
+        }
         overall = connection.execute(
             "select average_score from gold.taxonomy_dimension_scores where dimension = 'overall'"
         ).fetchone()[0]
     assert len(cells) == 27
     assert {"screenings", "hotline", "prosecutions"} <= scored
-    fed = cells_fed_by(scored)
+    # every cell some record maps to scores above 0, every other cell 0, and only the
+    # mapping seed's rules for these data sets can feed a cell
+    assert fed <= cells_fed_by(scored)
+    assert {
+        "prevention.supply.individual",
+        "protection.supply.community",
+        "prosecution.distribution.system",
+    } <= fed
     assert {cell for cell, score in cells.items() if score > 0} == fed
     assert all(cells[cell] == 0 for cell in set(cells) - fed)
     assert overall == pytest.approx(sum(cells.values()) / 27, abs=0.01)

@@ -35,11 +35,11 @@ renamed as (
         ], item -> item is not null) as answered_items,
 
         -- dates: the date of birth only survives as an age at screening
-        try_cast(screened_on as date) as screened_on,
-        date_diff('year', try_cast(youth_dob as date), try_cast(screened_on as date))
+        cast(screened_on as date) as screened_on,
+        date_diff('year', cast(youth_dob as date), cast(screened_on as date))
             - case
-                when strftime(try_cast(screened_on as date), '%m%d')
-                    < strftime(try_cast(youth_dob as date), '%m%d') then 1
+                when strftime(cast(screened_on as date), '%m%d')
+                    < strftime(cast(youth_dob as date), '%m%d') then 1
                 else 0
             end as age_at_event,
 
