@@ -1,0 +1,1 @@
+"""One module per data set; each exposes `generate(estate)`."""
