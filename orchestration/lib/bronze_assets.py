@@ -1,9 +1,11 @@
 """The bronze asset type: one asset per declared data set, with its gates as asset checks."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
+from orchestration.lib.cadence import days_overdue
+from orchestration.lib.gates import gates_for
 from orchestration.lib.landing import LandingReport, land_source
 from orchestration.lib.resources import LakeResource
 from orchestration.lib.source_specs import SourceSpec
@@ -15,6 +17,7 @@ OBJECT_STORE_RETRY = dg.RetryPolicy(max_retries=2, delay=5, backoff=dg.Backoff.E
 
 def build_bronze_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     """Land a data set's raw deliveries as bronze Parquet; report what landed and what not."""
+    gates = gates_for(spec)
 
     @dg.asset(
         key=spec.asset_key,
@@ -43,13 +46,28 @@ def build_bronze_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 asset=spec.asset_key,
                 description="Every raw delivery of this data set could be read; a delivery "
                 "that could not is not in bronze and its previous version stays.",
-            )
+            ),
+            dg.AssetCheckSpec(
+                "deliveries_on_cadence",
+                asset=spec.asset_key,
+                description=f"A new delivery has landed within the declared cadence "
+                f"({spec.cadence_days} days); failing means contributors have gone quiet.",
+            ),
+            *(gates.check_specs() if gates else []),
         ],
     )
     def _bronze(context: dg.AssetExecutionContext, lake: LakeResource):
-        report = land_source(spec, lake.filesystem(), lake.raw_bucket, lake.lake_bucket)
+        report = land_source(
+            spec,
+            lake.filesystem(),
+            lake.raw_bucket,
+            lake.lake_bucket,
+            gate=gates.gate(lake) if gates else None,
+        )
         for outcome in report.failed:
             context.log.error(outcome.error)
+        for outcome in report.held:
+            context.log.error(f"{outcome.raw_key} failed the gates and was held back")
         yield dg.MaterializeResult(metadata=landing_metadata(report))
         yield dg.AssetCheckResult(
             check_name="deliveries_parsed",
@@ -61,6 +79,19 @@ def build_bronze_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 ),
             },
         )
+        overdue = days_overdue(report.newest_landed_at, spec.cadence_days, datetime.now(UTC))
+        yield dg.AssetCheckResult(
+            check_name="deliveries_on_cadence",
+            passed=overdue == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "newest_delivery_landed_at": report.newest_landed_at or "never",
+                "cadence_days": spec.cadence_days,
+                "days_overdue": overdue if overdue is not None else "nothing landed yet",
+            },
+        )
+        if gates:
+            yield from gates.check_results(report)
 
     return _bronze
 
@@ -76,6 +107,7 @@ def landing_metadata(report: LandingReport) -> dict:
         "deliveries_landed_now": len(report.landed_now),
         "deliveries_unchanged": sum(o.status == "unchanged" for o in report.outcomes),
         "deliveries_failed": len(report.failed),
+        "deliveries_held_by_gates": len(report.held),
         "deliveries_removed": len(report.removed),
         "top_quarantine_reasons": dg.MetadataValue.json(report.top_rejection_reasons()),
         "detected_columns": dg.MetadataValue.json(columns),

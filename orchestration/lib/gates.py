@@ -1,95 +1,132 @@
-"""Blocking asset checks that gate a bronze table: a pandera model and a GE suite.
+"""The gates a bronze candidate passes before it is published: a GE suite and a pandera model.
 
-Both run where the data is. The GE suite is pushed down to DuckDB as SQL over the bronze
-Parquet objects on the object store; the pandera model runs on a lazy Polars scan of the same
-objects. A data set without a suite or model in expectations/ simply gets no such gate.
+Landing parses a delivery into a local Parquet candidate; the gates decide whether it may
+replace what bronze holds. The GE suite runs as SQL in DuckDB over the table bronze would
+become (the released objects plus the candidate), so rules across deliveries, such as unique
+ids, hold; the pandera model checks the adapter's output frame, the candidate alone. A failed
+gate holds the delivery back, the previous bronze stays, and the asset's blocking checks fail
+so nothing downstream runs on it. A data set without a suite or model has no such gate.
 """
 
-from __future__ import annotations
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import polars as pl
-from expectations.gx_duckdb import validate_relation
-from expectations.pandera_gate import validate_frame
 
 from expectations import registry
+from expectations.gate_result import GateResult
+from expectations.gx_duckdb import validate_relation
+from expectations.pandera_gate import validate_frame
 from orchestration.lib import lake_layout
+from orchestration.lib.lake_layout import RawObject
+from orchestration.lib.landing import Gate, GateVerdict, LandingReport
 from orchestration.lib.resources import LakeResource, open_duckdb
 from orchestration.lib.source_specs import SourceSpec
 
-
-def build_bronze_gates(spec: SourceSpec) -> list[dg.AssetChecksDefinition]:
-    checks = []
-    suite = registry.suite_for("bronze", spec.name)
-    if suite is not None:
-        checks.append(_great_expectations_check(spec, suite))
-    model = registry.pandera_model_for("bronze", spec.name)
-    if model is not None:
-        checks.append(_pandera_check(spec, model))
-    return checks
+GE_CHECK = "great_expectations_suite"
+PANDERA_CHECK = "pandera_schema"
 
 
-def _great_expectations_check(spec: SourceSpec, suite) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=spec.asset_key,
-        name="great_expectations_suite",
-        blocking=True,
-        description=f"The GE suite expectations/bronze/{spec.name}.py, run as SQL in DuckDB.",
-    )
-    def _check(lake: LakeResource) -> dg.AssetCheckResult:
-        location = lake.bronze_uri(lake_layout.bronze_glob(spec.name))
+@dataclass(frozen=True)
+class BronzeGates:
+    """The gates declared for one data set in expectations/bronze/<data set>.py."""
+
+    spec: SourceSpec
+    suite: list | None
+    model: type | None
+
+    @property
+    def check_names(self) -> list[str]:
+        return [
+            name for name, gate in ((GE_CHECK, self.suite), (PANDERA_CHECK, self.model)) if gate
+        ]
+
+    def check_specs(self) -> list[dg.AssetCheckSpec]:
+        descriptions = {
+            GE_CHECK: f"The GE suite in expectations/bronze/{self.spec.name}.py, run as SQL in "
+            "DuckDB over the released bronze plus each new delivery.",
+            PANDERA_CHECK: f"The pandera model in expectations/bronze/{self.spec.name}.py, run "
+            "on each new delivery as the adapter read it.",
+        }
+        return [
+            dg.AssetCheckSpec(
+                name, asset=self.spec.asset_key, blocking=True, description=descriptions[name]
+            )
+            for name in self.check_names
+        ]
+
+    def gate(self, lake: LakeResource) -> Gate:
+        def verdict(raw: RawObject, candidate: Path) -> GateVerdict:
+            results: dict[str, GateResult] = {}
+            if self.suite is not None:
+                results[GE_CHECK] = self._great_expectations(lake, raw, candidate)
+            if self.model is not None:
+                results[PANDERA_CHECK] = validate_frame(pl.scan_parquet(candidate), self.model)
+            return GateVerdict(
+                passed=all(result.success for result in results.values()),
+                results={name: result.as_metadata() for name, result in results.items()},
+            )
+
+        return verdict
+
+    def _great_expectations(
+        self, lake: LakeResource, raw: RawObject, candidate: Path
+    ) -> GateResult:
+        fs = lake.filesystem()
+        replaced = f"{lake.lake_bucket}/{lake_layout.bronze_key(raw)}"
+        released = [
+            f"s3://{key}"
+            for key in fs.glob(f"{lake.lake_bucket}/{lake_layout.bronze_glob(self.spec.name)}")
+            if key != replaced
+        ]
+        files = ", ".join(f"'{path}'" for path in [*released, str(candidate)])
         setup = [
             lake.object_store.duckdb_secret_sql(),
             "CREATE OR REPLACE VIEW bronze AS SELECT * FROM "
-            f"read_parquet('{location}', union_by_name = true)",
+            f"read_parquet([{files}], union_by_name = true)",
         ]
-        result = validate_relation(
-            lambda: open_duckdb(":memory:"), setup_sql=setup, relation="bronze", suite=suite
+        return validate_relation(
+            lambda: open_duckdb(":memory:"), "bronze", self.suite, setup_sql=setup
         )
-        return _check_result(result)
 
-    return _check
-
-
-def _pandera_check(spec: SourceSpec, model) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=spec.asset_key,
-        name="pandera_schema",
-        blocking=True,
-        description=f"The pandera model in expectations/bronze/{spec.name}.py.",
-    )
-    def _check(lake: LakeResource) -> dg.AssetCheckResult:
-        frame = pl.scan_parquet(
-            lake.bronze_uri(lake_layout.bronze_glob(spec.name)),
-            storage_options=_polars_storage_options(lake),
-            missing_columns="insert",
-            extra_columns="ignore",
-        )
-        return _check_result(validate_frame(frame, model))
-
-    return _check
+    def check_results(self, report: LandingReport) -> list[dg.AssetCheckResult]:
+        """One result per gate: failed when any delivery of this landing did not pass it."""
+        gated = [o for o in report.outcomes if o.status in ("landed", "held")]
+        results = []
+        for name in self.check_names:
+            verdicts = {o.raw_key: o.gate_results.get(name, {}) for o in gated}
+            failed = {key: v for key, v in verdicts.items() if not v.get("success", True)}
+            results.append(
+                dg.AssetCheckResult(
+                    check_name=name,
+                    passed=not failed,
+                    severity=dg.AssetCheckSeverity.ERROR,
+                    metadata=_check_metadata(verdicts, failed),
+                )
+            )
+        return results
 
 
-def _check_result(result) -> dg.AssetCheckResult:
-    failures = [item for item in result.results if not item["success"]]
-    return dg.AssetCheckResult(
-        passed=result.success,
-        metadata={
-            "checks_run": len(result.results),
-            "checks_failed": len(failures),
-            "results": dg.MetadataValue.json(result.results),
-        },
-    )
+def gates_for(spec: SourceSpec) -> BronzeGates | None:
+    suite = registry.suite_for("bronze", spec.name)
+    model = registry.pandera_model_for("bronze", spec.name)
+    if suite is None and model is None:
+        return None
+    return BronzeGates(spec, suite, model)
 
 
-def _polars_storage_options(lake: LakeResource) -> dict[str, str]:
-    store = lake.object_store
-    options = {
-        "aws_access_key_id": store.access_key_id,
-        "aws_secret_access_key": store.secret_access_key,
-        "aws_region": store.region,
+def _check_metadata(verdicts: dict[str, dict], failed: dict[str, dict]) -> dict[str, Any]:
+    if not verdicts:
+        return {
+            "deliveries_checked": 0,
+            "note": "no new or changed deliveries; bronze holds only deliveries that passed",
+        }
+    return {
+        "deliveries_checked": len(verdicts),
+        "deliveries_held": dg.MetadataValue.json(sorted(failed)),
+        "failures": dg.MetadataValue.json(
+            {key: verdict.get("failures", []) for key, verdict in failed.items()}
+        ),
     }
-    if store.endpoint_url:
-        options["aws_endpoint_url"] = store.endpoint_url
-        options["aws_allow_http"] = str(not store.uses_ssl).lower()
-    return options

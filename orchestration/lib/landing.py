@@ -3,8 +3,8 @@
 Landing is idempotent. The ledger (lake/bronze/<source>/_ledger.json) remembers the ETag and
 content hash of every raw object landed; an unchanged object is skipped, a changed one
 replaces its bronze object, and a raw object that is gone (a withdrawal) takes its bronze
-object with it. A delivery that cannot be parsed leaves its previous bronze object in place,
-so a broken resend never replaces the last good data.
+object with it. A delivery that cannot be parsed, or that fails the data set's gates, leaves
+its previous bronze object in place, so a broken resend never replaces the last good data.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +49,18 @@ QUARANTINE_SCHEMA = pa.schema(
 )
 
 
+@dataclass(frozen=True)
+class GateVerdict:
+    """What the data set's gates said of one candidate bronze object, before it is published."""
+
+    passed: bool
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+Gate = Callable[[RawObject, Path], GateVerdict]
+"""(raw object, local candidate Parquet) -> verdict; the candidate is published only on a pass."""
+
+
 @dataclass
 class DeliveryOutcome:
     """What happened to one raw object in one landing."""
@@ -55,7 +68,7 @@ class DeliveryOutcome:
     raw_key: str
     delivery: str
     contributor: str
-    status: str  # landed | unchanged | failed | ignored
+    status: str  # landed | unchanged | failed | held (by a gate) | ignored
     rows: int = 0
     rejected: int = 0
     version: str = ""
@@ -65,6 +78,7 @@ class DeliveryOutcome:
     rejection_reasons: dict[str, int] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)
+    gate_results: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -72,6 +86,7 @@ class LandingReport:
     source: str
     outcomes: list[DeliveryOutcome]
     removed: list[str] = field(default_factory=list)
+    newest_landed_at: str | None = None  # when the newest object in bronze first landed
 
     def _in_bronze(self) -> list[DeliveryOutcome]:
         return [o for o in self.outcomes if o.status in ("landed", "unchanged")]
@@ -87,6 +102,10 @@ class LandingReport:
     @property
     def failed(self) -> list[DeliveryOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def held(self) -> list[DeliveryOutcome]:
+        return [o for o in self.outcomes if o.status == "held"]
 
     @property
     def landed_now(self) -> list[DeliveryOutcome]:
@@ -105,15 +124,22 @@ def land_source(
     raw_bucket: str,
     lake_bucket: str,
     now: datetime | None = None,
+    gate: Gate | None = None,
 ) -> LandingReport:
-    """Land every raw object of one data set that is new or changed since the last landing."""
+    """Land every raw object of one data set that is new or changed since the last landing.
+
+    With a `gate`, each new or changed object is published to bronze only if the gate passes;
+    otherwise it is held and its previous version, if any, stays.
+    """
     now = now or datetime.now(UTC)
     ledger = _read_ledger(fs, lake_bucket, spec.name)
     outcomes: list[DeliveryOutcome] = []
     present: set[str] = set()
     for key, version in _list_raw(fs, raw_bucket, spec.name):
         present.add(f"{raw_bucket}/{key}")
-        outcomes.append(_land_one(spec, fs, raw_bucket, lake_bucket, key, version, ledger, now))
+        outcomes.append(
+            _land_one(spec, fs, raw_bucket, lake_bucket, key, version, ledger, now, gate)
+        )
     removed = sorted(set(ledger) - present)
     for key in removed:
         _remove_landed(fs, lake_bucket, ledger.pop(key))
@@ -121,7 +147,8 @@ def land_source(
         if outcome.status == "landed":
             ledger[outcome.raw_key] = asdict(outcome)
     _write_ledger(fs, lake_bucket, spec.name, ledger)
-    report = LandingReport(spec.name, outcomes, removed)
+    newest = max((entry["ingested_at"] for entry in ledger.values()), default=None)
+    report = LandingReport(spec.name, outcomes, removed, newest)
     _write_json(fs, f"{lake_bucket}/{lake_layout.last_landing_key(spec.name)}", asdict(report))
     return report
 
@@ -135,6 +162,7 @@ def _land_one(
     version: str,
     ledger: dict[str, dict],
     now: datetime,
+    gate: Gate | None,
 ) -> DeliveryOutcome:
     raw_uri = f"{raw_bucket}/{key}"
     try:
@@ -157,7 +185,7 @@ def _land_one(
         return DeliveryOutcome(**{**previous, "status": "unchanged"})
     try:
         return _parse_and_write(
-            fs, raw, raw_uri, feed.format, feed.options, lake_bucket, version, now
+            fs, raw, raw_uri, feed.format, feed.options, lake_bucket, version, now, gate
         )
     except AdapterError as error:
         outcome.error = str(error)
@@ -173,6 +201,7 @@ def _parse_and_write(
     lake_bucket: str,
     version: str,
     now: datetime,
+    gate: Gate | None,
 ) -> DeliveryOutcome:
     with tempfile.TemporaryDirectory(prefix="hub-landing-") as workdir:
         local_raw = Path(workdir) / raw.file_name
@@ -200,13 +229,15 @@ def _parse_and_write(
         if writer is None:
             raise AdapterError(raw_uri, "the adapter returned no table; the object was not landed")
         columns = [n for n in writer.schema.names if n not in LINEAGE_COLUMNS]
-        fs.put_file(str(bronze_file), f"{lake_bucket}/{lake_layout.bronze_key(raw)}")
-        _write_quarantine(fs, lake_bucket, raw, raw_uri, rejections, now, workdir)
+        verdict = gate(raw, bronze_file) if gate else GateVerdict(passed=True)
+        if verdict.passed:
+            fs.put_file(str(bronze_file), f"{lake_bucket}/{lake_layout.bronze_key(raw)}")
+            _write_quarantine(fs, lake_bucket, raw, raw_uri, rejections, now, workdir)
     return DeliveryOutcome(
         raw_key=raw_uri,
         delivery=raw.delivery,
         contributor=raw.contributor,
-        status="landed",
+        status="landed" if verdict.passed else "held",
         rows=rows,
         rejected=len(rejections),
         version=version,
@@ -215,6 +246,7 @@ def _parse_and_write(
         rejection_reasons=dict(Counter(_reason_kind(r.reason, raw_uri) for r in rejections)),
         report=_json_safe(report),
         columns=columns,
+        gate_results=_json_safe(verdict.results),
     )
 
 

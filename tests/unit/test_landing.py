@@ -9,7 +9,12 @@ import fsspec
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.lib.landing import LINEAGE_COLUMNS, land_source, read_last_landing
+from orchestration.lib.landing import (
+    LINEAGE_COLUMNS,
+    GateVerdict,
+    land_source,
+    read_last_landing,
+)
 from orchestration.lib.source_specs import ContributorFeed, SourceSpec
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -123,3 +128,22 @@ def test_rejected_rows_are_quarantined_and_grouped_by_kind(fs, spec):
         quarantined = pq.read_table(io.BytesIO(f.read())).to_pylist()
     assert [row["original"] for row in quarantined] == ["S4,possible,extra", "S5,no_concern,more"]
     assert all(row["reason"] for row in quarantined)
+
+
+def test_a_delivery_that_fails_the_gate_is_held_and_the_last_good_stays(fs, spec):
+    put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV)
+    land_source(spec, fs, "raw", "lake", now=NOW)
+    put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV + b"S1,duplicate\n")
+
+    def strict_gate(raw, candidate):
+        rows = pq.read_table(candidate).num_rows
+        return GateVerdict(passed=rows <= 3, results={"suite": {"success": rows <= 3}})
+
+    report = land_source(spec, fs, "raw", "lake", now=NOW, gate=strict_gate)
+    (held,) = report.held
+    assert held.gate_results == {"suite": {"success": False}}
+    assert bronze(fs, "screenings/tx_dfps__2024-06/screenings.csv.parquet").num_rows == 3
+    # held back, not recorded as landed: the next landing judges it again
+    again = land_source(spec, fs, "raw", "lake", now=NOW, gate=strict_gate)
+    assert [o.status for o in again.outcomes] == ["held"]
+    assert again.newest_landed_at == NOW.isoformat()

@@ -14,6 +14,19 @@ from orchestration.lib.settings import DBT_PROJECT_DIR
 from orchestration.lib.source_specs import load_source_specs
 
 
+def selection_for(data_set: str) -> dg.AssetSelection:
+    """What a new delivery of `data_set` refreshes: its bronze and everything downstream, plus
+    what those models read that no bronze asset feeds (seeds, views over them), which is cheap
+    and may be missing from a new warehouse; all seeds, since their tests relate them to each
+    other. Other data sets' bronze is not re-landed."""
+    downstream = dg.AssetSelection.assets(["bronze", data_set]).downstream()
+    return (
+        downstream
+        | (downstream.upstream() - dg.AssetSelection.groups("bronze"))
+        | dg.AssetSelection.groups("reference")
+    )
+
+
 def list_raw_objects(raw_s3: S3Resource, bucket: str) -> dict[str, str]:
     client = raw_s3.get_client()
     listing: dict[str, str] = {}
@@ -30,7 +43,7 @@ def sensors() -> dg.Definitions:
     @dg.sensor(
         name="raw_deliveries",
         minimum_interval_seconds=60,
-        target=dg.AssetSelection.groups("bronze").downstream(),
+        target=dg.AssetSelection.all(),
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Starts a run for each data set whose raw objects were added, changed or "
         "removed; the run lands that data set and rebuilds only what depends on it.",
@@ -40,7 +53,7 @@ def sensors() -> dg.Definitions:
         sources = changed_sources(read_cursor(context.cursor), listing, declared)
         graph = context.repository_def.asset_graph
         for source in sorted(sources):
-            keys = dg.AssetSelection.assets(["bronze", source]).downstream().resolve(graph)
+            keys = selection_for(source).resolve(graph)
             yield dg.RunRequest(
                 run_key=f"{source}:{listing_digest(listing, source)}",
                 asset_selection=sorted(keys),

@@ -3,7 +3,6 @@
 import dagster as dg
 
 from orchestration.lib.bronze_assets import build_bronze_asset
-from orchestration.lib.gates import build_bronze_gates
 from orchestration.lib.settings import DBT_PROJECT_DIR
 from orchestration.lib.source_specs import load_source_specs
 
@@ -11,7 +10,4 @@ from orchestration.lib.source_specs import load_source_specs
 @dg.definitions
 def bronze() -> dg.Definitions:
     specs = load_source_specs(DBT_PROJECT_DIR)
-    return dg.Definitions(
-        assets=[build_bronze_asset(spec) for spec in specs],
-        asset_checks=[check for spec in specs for check in build_bronze_gates(spec)],
-    )
+    return dg.Definitions(assets=[build_bronze_asset(spec) for spec in specs])
