@@ -7,6 +7,7 @@ lake/bronze/<source>/_ledger.json                   what was landed from which r
 lake/bronze/<source>/_last_landing.json             the outcome of the latest landing
 lake/gold/<table>.parquet                           exports of the gold marts
 lake/gold/reports/<file>                            rendered reports (the heat map)
+lake/steward/run_failures/<run id>.json             a note on each failed run, for stewards
 """
 
 from __future__ import annotations
@@ -79,3 +80,7 @@ def gold_export_key(table: str) -> str:
 
 def report_key(file_name: str) -> str:
     return f"gold/reports/{file_name}"
+
+
+def run_failure_key(run_id: str) -> str:
+    return f"steward/run_failures/{run_id}.json"
