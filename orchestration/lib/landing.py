@@ -23,11 +23,12 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from adapters import AdapterError, Rejection, read_batches
+from adapters import AdapterError, Rejection, read_api, read_batches
 from orchestration.lib import lake_layout
 from orchestration.lib.lake_layout import LayoutError, RawObject
-from orchestration.lib.source_specs import SourceSpec
+from orchestration.lib.source_specs import ContributorFeed, SourceSpec
 
+API_FORMAT = "api"
 LINEAGE_COLUMNS = (
     "_raw_key",
     "_raw_sha256",
@@ -133,7 +134,13 @@ def land_source(
     """
     now = now or datetime.now(UTC)
     ledger = _read_ledger(fs, lake_bucket, spec.name)
-    outcomes: list[DeliveryOutcome] = []
+    outcomes: list[DeliveryOutcome] = [
+        outcome
+        for feed in spec.contributors.values()
+        if feed.format == API_FORMAT
+        for outcome in [_snapshot_api(spec, feed, fs, raw_bucket, now)]
+        if outcome is not None
+    ]
     present: set[str] = set()
     for key, version in _list_raw(fs, raw_bucket, spec.name):
         present.add(f"{raw_bucket}/{key}")
@@ -181,11 +188,15 @@ def _land_one(
         outcome.status = "ignored"
         return outcome
     previous = ledger.get(raw_uri)
+    # an API contributor's pulls are kept in raw as Parquet snapshots; land those as Parquet
+    read_format, read_options = (
+        ("parquet", {}) if feed.format == API_FORMAT else (feed.format, feed.options)
+    )
     if previous and previous.get("version") == version:
         return DeliveryOutcome(**{**previous, "status": "unchanged"})
     try:
         return _parse_and_write(
-            fs, raw, raw_uri, feed.format, feed.options, lake_bucket, version, now, gate
+            fs, raw, raw_uri, read_format, read_options, lake_bucket, version, now, gate
         )
     except AdapterError as error:
         outcome.error = str(error)
@@ -248,6 +259,40 @@ def _parse_and_write(
         columns=columns,
         gate_results=_json_safe(verdict.results),
     )
+
+
+def _snapshot_api(
+    spec: SourceSpec, feed: ContributorFeed, fs: Any, raw_bucket: str, now: datetime
+) -> DeliveryOutcome | None:
+    """Pull an API contributor's records once a day into raw, as an immutable Parquet object.
+
+    Raw then holds what the API said, like any delivery, and lands the same way. Returns an
+    outcome only when the pull fails.
+    """
+    key = (
+        f"{spec.name}/{feed.contributor}{lake_layout.DELIVERY_SEPARATOR}{now:%Y-%m-%d}/api.parquet"
+    )
+    uri = f"{raw_bucket}/{key}"
+    if fs.exists(uri):
+        return None
+    source_name = f"api:{spec.name}/{feed.contributor}"
+    with tempfile.TemporaryDirectory(prefix="hub-api-") as workdir:
+        snapshot = Path(workdir) / "api.parquet"
+        writer: pq.ParquetWriter | None = None
+        try:
+            for result in read_api(feed.options, source_name):
+                if writer is None:
+                    writer = pq.ParquetWriter(snapshot, result.table.schema, compression="zstd")
+                writer.write_table(result.table.cast(writer.schema))
+        except AdapterError as error:
+            return DeliveryOutcome(uri, "", feed.contributor, "failed", error=str(error))
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:
+            return None
+        fs.put_file(str(snapshot), uri)
+    return None
 
 
 def _with_lineage(
