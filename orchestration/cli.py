@@ -7,6 +7,7 @@
     hub materialize          run the full_refresh job through Dagster
     hub summary              rows landed and quarantined per data set, heat map, locations
     hub heatmap [--format table|json]
+    hub quarantine [DATA_SET]  rows rejected at landing, by object, or one data set's rows
     hub ui                   the Dagster UI on the same instance and object store
 
 Unset HUB_* variables take the embedded development defaults (README: Configuration).
@@ -248,6 +249,30 @@ def summary() -> None:
     )
 
 
+def quarantine(data_set: str | None, limit: int) -> None:
+    from orchestration.lib.quarantine import quarantine_summary, quarantined_rows
+    from orchestration.lib.resources import open_duckdb
+
+    store = ObjectStore.from_environment()
+    lake_bucket = os.environ["HUB_LAKE_BUCKET"]
+    connection = open_duckdb(":memory:")
+    if data_set is None:
+        table = Table(title="Quarantined rows, by raw object")
+        for column in ("data set", "raw object", "rows"):
+            table.add_column(column, justify="right" if column == "rows" else "left")
+        for name, raw_key, rows in quarantine_summary(connection, store, lake_bucket):
+            table.add_row(name, raw_key, f"{rows:,}")
+    else:
+        table = Table(title=f"Quarantined rows of {data_set} (first {limit})")
+        for column in ("raw object", "line", "reason", "original"):
+            table.add_column(column, overflow="fold")
+        for raw_key, line, reason, original in quarantined_rows(
+            connection, store, lake_bucket, data_set, limit
+        ):
+            table.add_row(raw_key, str(line), reason, original)
+    console.print(table)
+
+
 def ui() -> int:
     objectstore("start")
     prepare()
@@ -291,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("summary")
     heat = commands.add_parser("heatmap")
     heat.add_argument("--format", choices=["table", "json"], default="table")
+    rejected = commands.add_parser("quarantine")
+    rejected.add_argument("data_set", nargs="?")
+    rejected.add_argument("--limit", type=int, default=50)
     commands.add_parser("ui")
     args = parser.parse_args(argv)
 
@@ -310,6 +338,8 @@ def main(argv: list[str] | None = None) -> int:
             summary()
         case "heatmap":
             print_heatmap(args.format)
+        case "quarantine":
+            quarantine(args.data_set, args.limit)
         case "ui":
             return ui()
     return 0
