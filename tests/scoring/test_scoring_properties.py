@@ -7,53 +7,17 @@ any set of data sets, scores and cell feeds.
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orchestration.lib.settings import DBT_PROJECT_DIR, REPO_ROOT, duckdb_extension_directory
+from orchestration.lib.settings import REPO_ROOT
 
 SEEDS = REPO_ROOT / "taxonomy_seeds"
 CELLS = [row["cell_id"] for row in csv.DictReader((SEEDS / "taxonomy_cells.csv").open())]
 MODELS = ("taxonomy_cell_scores", "taxonomy_dimension_scores")
-
-
-@pytest.fixture(scope="module")
-def compiled_sql(tmp_path_factory) -> dict[str, str]:
-    target = tmp_path_factory.mktemp("dbt-target")
-    env = {
-        **os.environ,
-        "HUB_WAREHOUSE_PATH": str(target / "warehouse.duckdb"),
-        "HUB_DUCKDB_EXTENSION_DIRECTORY": str(duckdb_extension_directory()),
-        "HUB_S3_ACCESS_KEY_ID": "unused",
-        "HUB_S3_SECRET_ACCESS_KEY": "unused",
-        "HUB_PSEUDONYM_KEY": "k" * 32,
-        "DBT_TARGET_PATH": str(target),
-    }
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "compile",
-            "--select",
-            *MODELS,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    compiled = target / "compiled" / "trafficking_hub" / "models" / "gold" / "quality"
-    return {model: (compiled / f"{model}.sql").read_text() for model in MODELS}
 
 
 def score(compiled_sql, data_sets: dict[str, float], feeds: set[tuple[str, str]], rule="max"):
