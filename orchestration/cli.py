@@ -276,19 +276,8 @@ def quarantine(data_set: str | None, limit: int) -> None:
 def ui() -> int:
     objectstore("start")
     prepare()
-    return subprocess.call(
-        [
-            sys.executable,
-            "-m",
-            "dagster",
-            "dev",
-            "-m",
-            "orchestration.definitions",
-            "-h",
-            "127.0.0.1",
-        ],
-        cwd=REPO_ROOT,
-    )
+    dg = str(Path(sys.executable).parent / "dg")
+    return subprocess.call([dg, "dev", "--host", "127.0.0.1", "--port", "3000"], cwd=REPO_ROOT)
 
 
 def demo(scale: float, seed: int) -> int:

@@ -27,6 +27,7 @@ from adapters import AdapterError, Rejection, read_api, read_batches
 from orchestration.lib import lake_layout
 from orchestration.lib.lake_layout import LayoutError, RawObject
 from orchestration.lib.source_specs import ContributorFeed, SourceSpec
+from orchestration.lib.trust.withdrawals import is_withdrawn, withdrawn_contributors
 
 API_FORMAT = "api"
 LINEAGE_COLUMNS = (
@@ -134,15 +135,20 @@ def land_source(
     """
     now = now or datetime.now(UTC)
     ledger = _read_ledger(fs, lake_bucket, spec.name)
+    withdrawn = withdrawn_contributors(fs, lake_bucket)
     outcomes: list[DeliveryOutcome] = [
         outcome
         for feed in spec.contributors.values()
-        if feed.format == API_FORMAT
+        if feed.format == API_FORMAT and feed.contributor not in withdrawn
         for outcome in [_snapshot_api(spec, feed, fs, raw_bucket, now)]
         if outcome is not None
     ]
     present: set[str] = set()
     for key, version in _list_raw(fs, raw_bucket, spec.name):
+        if is_withdrawn(key, withdrawn):
+            # Raw stays as delivered, but a withdrawn contributor's objects count as absent,
+            # so they never land again and whatever bronze still holds of them is removed.
+            continue
         present.add(f"{raw_bucket}/{key}")
         outcomes.append(
             _land_one(spec, fs, raw_bucket, lake_bucket, key, version, ledger, now, gate)

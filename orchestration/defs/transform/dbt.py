@@ -1,7 +1,11 @@
 """The dbt project: staging views, silver and gold tables in the DuckDB warehouse.
 
-The manifest is prepared by `hub prepare` (or by `dg dev`), never parsed at import.
+The manifest is prepared by `hub prepare` (which `make demo` and `make ui` run), never parsed
+at import: after changing a model, run `uv run hub prepare` again.
 """
+
+import sys
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
@@ -13,7 +17,6 @@ from orchestration.lib.settings import DBT_PROJECT_DIR
 WAREHOUSE_POOL = "warehouse"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
 
 
 @dg.definitions
@@ -39,5 +42,10 @@ def transform() -> dg.Definitions:
 
     return dg.Definitions(
         assets=[warehouse_models],
-        resources={"dbt": DbtCliResource(project_dir=dbt_project)},
+        # the dbt of this environment, found whether or not its bin folder is on PATH
+        resources={
+            "dbt": DbtCliResource(
+                project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+            )
+        },
     )

@@ -143,9 +143,7 @@ class Governance:
 
     def marts_allowed(self, agreement: Agreement, role: str) -> list[Mart]:
         """The marts an extract under this agreement may hold for this role."""
-        ceiling = min(
-            self.tier_rank(agreement.tier), self.tier_rank(self.roles[role].max_tier)
-        )
+        ceiling = min(self.tier_rank(agreement.tier), self.tier_rank(self.roles[role].max_tier))
         allowed = []
         for mart in self.marts.values():
             if self.tier_rank(mart.tier) > ceiling:
@@ -314,9 +312,11 @@ class _Reader:
                 "fix the spelling or remove it",
                 unknown,
             )
-        if any(value.get(name) in (None, "", []) for name in required):
-            return None
         return value
+
+    @staticmethod
+    def complete(value: dict[str, Any], required: tuple[str, ...]) -> bool:
+        return all(value.get(name) not in (None, "", []) for name in required)
 
     def id_list(
         self, entry: str, field_name: str, value: Any, known: Iterable[str], what: str
@@ -351,7 +351,7 @@ def _parse_contributors(reader: _Reader, data_sets: tuple[str, ...]) -> dict[str
                 "raw/<data set>/<contributor>__<label>/); rename it",
             )
         fields = reader.fields(entry, value, ("name", "kind", "data_sets"))
-        if fields is None:
+        if fields is None or not reader.complete(fields, ("name", "kind", "data_sets")):
             continue
         if fields["kind"] not in CONTRIBUTOR_KINDS:
             reader.problem(
@@ -371,7 +371,7 @@ def _parse_roles(reader: _Reader) -> tuple[tuple[Tier, ...], dict[str, Role]]:
     tiers = []
     for index, value in enumerate(document.get("tiers") or []):
         fields = reader.fields(f"tier #{index + 1}", value, ("id", "description"))
-        if fields is not None:
+        if fields is not None and reader.complete(fields, ("id", "description")):
             tiers.append(Tier(str(fields["id"]), str(fields["description"]).strip()))
     if not tiers:
         reader.problem("tiers", "declare at least one access tier")
@@ -382,15 +382,13 @@ def _parse_roles(reader: _Reader) -> tuple[tuple[Tier, ...], dict[str, Role]]:
         if not _ID.match(str(role_id)):
             reader.problem(entry, "role ids are snake_case; rename it")
         fields = reader.fields(entry, value, ("description", "max_tier"), ("lake_read",))
-        if fields is None:
+        if fields is None or not reader.complete(fields, ("description", "max_tier")):
             continue
         reader.id_list(entry, "max_tier", fields["max_tier"], tier_ids, "tier")
         lake_read = tuple(fields.get("lake_read") or ())
         for prefix in lake_read:
             if not str(prefix).endswith("/") or str(prefix).startswith("/"):
-                reader.problem(
-                    entry, f"{prefix!r} must be a lake prefix like 'gold/'", "lake_read"
-                )
+                reader.problem(entry, f"{prefix!r} must be a lake prefix like 'gold/'", "lake_read")
         roles[role_id] = Role(
             role_id, str(fields["description"]), str(fields["max_tier"]), lake_read
         )
@@ -416,22 +414,39 @@ def _parse_agreements(
         fields = reader.fields(entry, value, required)
         if fields is None:
             continue
+        checked = {
+            "roles": (roles, "role"),
+            "purposes": (purposes, "purpose"),
+            "data_sets": (data_sets, "data set"),
+            "tier": ([t.id for t in tiers], "tier"),
+        }
+        lists = {
+            name: reader.id_list(entry, name, fields[name], known, what)
+            for name, (known, what) in checked.items()
+            if fields.get(name)
+        }
+        days = {
+            name: reader.day(entry, name, fields[name])
+            for name in ("starts_on", "expires_on")
+            if fields.get(name)
+        }
+        starts_on, expires_on = days.get("starts_on"), days.get("expires_on")
+        if starts_on and expires_on and expires_on < starts_on:
+            reader.problem(entry, f"{expires_on} is before starts_on {starts_on}", "expires_on")
+        if not reader.complete(fields, required):
+            continue
         agreement_id = str(fields["id"])
         if not _AGREEMENT_ID.match(agreement_id):
             reader.problem(entry, "ids are lower case letters, digits, '-' and '_'", "id")
         if agreement_id in agreements:
             reader.problem(entry, "the id is used twice; give each agreement its own id", "id")
-        starts_on = reader.day(entry, "starts_on", fields["starts_on"])
-        expires_on = reader.day(entry, "expires_on", fields["expires_on"])
-        if starts_on and expires_on and expires_on < starts_on:
-            reader.problem(entry, f"{expires_on} is before starts_on {starts_on}", "expires_on")
         agreements[agreement_id] = Agreement(
             id=agreement_id,
             party=str(fields["party"]),
-            roles=reader.id_list(entry, "roles", fields["roles"], roles, "role"),
-            purposes=reader.id_list(entry, "purposes", fields["purposes"], purposes, "purpose"),
-            data_sets=reader.id_list(entry, "data_sets", fields["data_sets"], data_sets, "data set"),
-            tier=reader.id_list(entry, "tier", fields["tier"], [t.id for t in tiers], "tier")[0],
+            roles=lists["roles"],
+            purposes=lists["purposes"],
+            data_sets=lists["data_sets"],
+            tier=lists["tier"][0],
             starts_on=starts_on or date.min,
             expires_on=expires_on or date.min,
             approving_body=str(fields["approving_body"]),
@@ -450,7 +465,7 @@ def _parse_approvals(
         entry_id = value.get("id") if isinstance(value, dict) else None
         entry = f"approval {entry_id!r}" if entry_id else f"approval #{index + 1}"
         fields = reader.fields(entry, value, required)
-        if fields is None:
+        if fields is None or not reader.complete(fields, required):
             continue
         approval_id = str(fields["id"])
         if approval_id in approvals:
@@ -487,7 +502,7 @@ def _parse_marts(
     for name, value in (document.get("marts") or {}).items():
         entry = f"mart {name!r}"
         fields = reader.fields(entry, value, ("tier", "data_sets"), optional)
-        if fields is None:
+        if fields is None or not reader.complete(fields, ("tier", "data_sets")):
             continue
         reader.id_list(entry, "tier", fields["tier"], [t.id for t in tiers], "tier")
         mart_data_sets = None
@@ -545,9 +560,7 @@ def _check_agreements(
             )
             continue
         for role in agreement.roles:
-            if role in roles and ranks.get(agreement.tier, 0) > ranks.get(
-                roles[role].max_tier, 0
-            ):
+            if role in roles and ranks.get(agreement.tier, 0) > ranks.get(roles[role].max_tier, 0):
                 reader.problem(
                     entry,
                     f"grants tier {agreement.tier!r} to role {role!r}, whose max_tier is "

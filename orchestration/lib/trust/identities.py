@@ -1,0 +1,123 @@
+"""Least-privilege object-store identities, derived from the trust's declarations.
+
+  pipeline     reads and lists raw; reads, writes and lists the lake; cannot change raw
+  contributor  writes (and reads back) raw/<data set>/<contributor>__* for its declared data
+               sets; sees nothing else, not even the listing of the raw bucket
+  role         reads and lists the lake prefixes its role declares (lake_read: [gold/])
+  admin        creates the buckets; used by `hub objectstore start` only
+
+Keys come from the environment only: HUB_S3_ACCESS_KEY_ID / HUB_S3_SECRET_ACCESS_KEY for the
+pipeline, HUB_S3_ADMIN_*, HUB_CONTRIBUTOR_<ID>_* and HUB_ROLE_<ROLE>_* (ACCESS_KEY_ID and
+SECRET_ACCESS_KEY). An identity whose keys are not set is not created, so it cannot log in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from infra.objectstore import Identity, bucket_action
+from orchestration.lib.lake_layout import DELIVERY_SEPARATOR
+from orchestration.lib.trust.governance import Governance
+
+PIPELINE_KEYS = ("HUB_S3_ACCESS_KEY_ID", "HUB_S3_SECRET_ACCESS_KEY")
+ADMIN_KEYS = ("HUB_S3_ADMIN_ACCESS_KEY_ID", "HUB_S3_ADMIN_SECRET_ACCESS_KEY")
+DEVELOPMENT_KEYS_FILE = "object-store-keys.json"
+
+
+def contributor_keys(contributor: str) -> tuple[str, str]:
+    prefix = f"HUB_CONTRIBUTOR_{contributor.upper()}"
+    return f"{prefix}_ACCESS_KEY_ID", f"{prefix}_SECRET_ACCESS_KEY"
+
+
+def role_keys(role: str) -> tuple[str, str]:
+    prefix = f"HUB_ROLE_{role.upper()}"
+    return f"{prefix}_ACCESS_KEY_ID", f"{prefix}_SECRET_ACCESS_KEY"
+
+
+def contributor_prefixes(governance: Governance, contributor: str) -> list[str]:
+    """The raw prefixes (inside the raw bucket) a contributor may write."""
+    return [
+        f"{data_set}/{contributor}{DELIVERY_SEPARATOR}"
+        for data_set in governance.contributors[contributor].data_sets
+    ]
+
+
+def pipeline_actions(raw_bucket: str, lake_bucket: str) -> list[str]:
+    return [
+        bucket_action("Read", raw_bucket),
+        bucket_action("List", raw_bucket),
+        bucket_action("Read", lake_bucket),
+        bucket_action("Write", lake_bucket),
+        bucket_action("List", lake_bucket),
+    ]
+
+
+def contributor_actions(governance: Governance, contributor: str, raw_bucket: str) -> list[str]:
+    return [
+        bucket_action(verb, raw_bucket, prefix)
+        for prefix in contributor_prefixes(governance, contributor)
+        for verb in ("Write", "Read", "List")
+    ]
+
+
+def role_actions(governance: Governance, role: str, lake_bucket: str) -> list[str]:
+    return [
+        bucket_action(verb, lake_bucket, prefix)
+        for prefix in governance.roles[role].lake_read
+        for verb in ("Read", "List")
+    ]
+
+
+def object_store_identities(
+    governance: Governance,
+    raw_bucket: str,
+    lake_bucket: str,
+    environment: Mapping[str, str] | None = None,
+) -> list[Identity]:
+    """Every identity whose keys the environment holds, each with only what it needs."""
+    environment = os.environ if environment is None else environment
+
+    def keys(names: tuple[str, str]) -> tuple[str, str] | None:
+        values = (environment.get(names[0], ""), environment.get(names[1], ""))
+        return values if all(values) else None
+
+    pipeline = keys(PIPELINE_KEYS)
+    if pipeline is None:
+        raise RuntimeError(
+            f"{PIPELINE_KEYS[0]} and {PIPELINE_KEYS[1]} must be set for the pipeline's identity"
+        )
+    identities = [Identity("hub_pipeline", *pipeline, pipeline_actions(raw_bucket, lake_bucket))]
+    if admin := keys(ADMIN_KEYS):
+        identities.append(Identity("hub_admin", *admin, ["Admin"]))
+    for contributor in sorted(governance.contributors):
+        if found := keys(contributor_keys(contributor)):
+            actions = contributor_actions(governance, contributor, raw_bucket)
+            identities.append(Identity(f"contributor_{contributor}", *found, actions))
+    for role in sorted(governance.roles):
+        if governance.roles[role].lake_read and (found := keys(role_keys(role))):
+            actions = role_actions(governance, role, lake_bucket)
+            identities.append(Identity(f"role_{role}", *found, actions))
+    return identities
+
+
+def development_keys(governance: Governance, home: Path) -> dict[str, str]:
+    """Local keys for every identity but the pipeline's, made once under `home` (mode 0600).
+
+    For the embedded object store only; a deployment sets the variables from its secret store.
+    """
+    path = home / DEVELOPMENT_KEYS_FILE
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    wanted = [ADMIN_KEYS]
+    wanted += [contributor_keys(c) for c in sorted(governance.contributors)]
+    wanted += [role_keys(r) for r in sorted(governance.roles) if governance.roles[r].lake_read]
+    for access_key_name, secret_name in wanted:
+        if access_key_name not in stored:
+            stored[access_key_name] = f"hub-{secrets.token_hex(6)}"
+            stored[secret_name] = secrets.token_hex(20)
+    path.write_text(json.dumps(stored, indent=1, sort_keys=True))
+    path.chmod(0o600)
+    return stored
