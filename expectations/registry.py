@@ -8,13 +8,18 @@ has no such gate, and the look-up says None.
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import pkgutil
 import re
+from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-import pandera.polars as pa
-from great_expectations.expectations import Expectation
+if TYPE_CHECKING:
+    import pandera.polars as pa
+    from great_expectations.expectations import Expectation
 
 PACKAGE = "expectations"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -24,8 +29,30 @@ class GateDefinitionError(ValueError):
     """A gate module exists but does not define its gate as the registry expects."""
 
 
+def declared_gates(layer: str, source: str) -> set[str]:
+    """Which of `gx_suite` and `PanderaModel` the gate module defines, read from its source.
+
+    Reading the module's syntax rather than importing it keeps Great Expectations and pandera
+    (seconds of import time) out of loading the code location; they load when a gate runs.
+    """
+    spec = importlib.util.find_spec(f"{PACKAGE}.{_checked(layer, 'layer')}")
+    if spec is None or not spec.submodule_search_locations:
+        return set()
+    path = Path(next(iter(spec.submodule_search_locations))) / f"{_checked(source, 'source')}.py"
+    if not path.exists():
+        return set()
+    names = {
+        node.name
+        for node in ast.parse(path.read_text(), str(path)).body
+        if isinstance(node, ast.FunctionDef | ast.ClassDef)
+    }
+    return names & {"gx_suite", "PanderaModel"}
+
+
 def suite_for(layer: str, source: str) -> list[Expectation] | None:
     """The GX suite for `source` in `layer`, or None when the source has none."""
+    from great_expectations.expectations import Expectation
+
     module = _gate_module(layer, source)
     build = getattr(module, "gx_suite", None)
     if build is None:
@@ -41,6 +68,8 @@ def suite_for(layer: str, source: str) -> list[Expectation] | None:
 
 def pandera_model_for(layer: str, source: str) -> type[pa.DataFrameModel] | None:
     """The pandera polars model for `source` in `layer`, or None when the source has none."""
+    import pandera.polars as pa
+
     module = _gate_module(layer, source)
     model = getattr(module, "PanderaModel", None)
     if model is None:

@@ -17,8 +17,6 @@ import polars as pl
 
 from expectations import registry
 from expectations.gate_result import GateResult
-from expectations.gx_duckdb import validate_relation
-from expectations.pandera_gate import validate_frame
 from orchestration.lib import lake_layout
 from orchestration.lib.lake_layout import RawObject
 from orchestration.lib.landing import Gate, GateVerdict, LandingReport
@@ -58,12 +56,17 @@ class BronzeGates:
         ]
 
     def gate(self, lake: LakeResource) -> Gate:
+        from expectations.pandera_gate import validate_frame
+
+        suite = registry.suite_for("bronze", self.spec.name)
+        model = registry.pandera_model_for("bronze", self.spec.name)
+
         def verdict(raw: RawObject, candidate: Path) -> GateVerdict:
-            results: dict[str, GateResult] = {}
-            if self.suite is not None:
-                results[GE_CHECK] = self._great_expectations(lake, raw, candidate)
-            if self.model is not None:
-                results[PANDERA_CHECK] = validate_frame(pl.scan_parquet(candidate), self.model)
+            results = {}
+            if suite is not None:
+                results[GE_CHECK] = self._great_expectations(lake, raw, candidate, suite)
+            if model is not None:
+                results[PANDERA_CHECK] = validate_frame(pl.scan_parquet(candidate), model)
             return GateVerdict(
                 passed=all(result.success for result in results.values()),
                 results={name: result.as_metadata() for name, result in results.items()},
@@ -72,8 +75,10 @@ class BronzeGates:
         return verdict
 
     def _great_expectations(
-        self, lake: LakeResource, raw: RawObject, candidate: Path
+        self, lake: LakeResource, raw: RawObject, candidate: Path, suite: list
     ) -> GateResult:
+        from expectations.gx_duckdb import validate_relation
+
         fs = lake.filesystem()
         replaced = f"{lake.lake_bucket}/{lake_layout.bronze_key(raw)}"
         released = [
@@ -87,9 +92,7 @@ class BronzeGates:
             "CREATE OR REPLACE VIEW bronze AS SELECT * FROM "
             f"read_parquet([{files}], union_by_name = true)",
         ]
-        return validate_relation(
-            lambda: open_duckdb(":memory:"), "bronze", self.suite, setup_sql=setup
-        )
+        return validate_relation(lambda: open_duckdb(":memory:"), "bronze", suite, setup_sql=setup)
 
     def check_results(self, report: LandingReport) -> list[dg.AssetCheckResult]:
         """One result per gate: failed when any delivery of this landing did not pass it."""
@@ -110,11 +113,13 @@ class BronzeGates:
 
 
 def gates_for(spec: SourceSpec) -> BronzeGates | None:
-    suite = registry.suite_for("bronze", spec.name)
-    model = registry.pandera_model_for("bronze", spec.name)
-    if suite is None and model is None:
-        return None
-    return BronzeGates(spec, suite, model)
+    declared = registry.declared_gates("bronze", spec.name)
+    names = tuple(
+        name
+        for name, defined_by in ((GE_CHECK, "gx_suite"), (PANDERA_CHECK, "PanderaModel"))
+        if defined_by in declared
+    )
+    return BronzeGates(spec, names) if names else None
 
 
 def _check_metadata(verdicts: dict[str, dict], failed: dict[str, dict]) -> dict[str, Any]:
