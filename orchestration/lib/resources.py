@@ -40,8 +40,15 @@ class LakeResource(dg.ConfigurableResource):
         return f"s3://{self.lake_bucket}/{glob}"
 
 
+ENCRYPTION_KEY_VARIABLE = "HUB_WAREHOUSE_ENCRYPTION_KEY"
+
+
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file holding silver and gold; one writer at a time (pool)."""
+    """The DuckDB warehouse file holding silver and gold; one writer at a time (pool).
+
+    With `encryption_key` the file is encrypted at rest (AES-GCM); DuckDB then opens it only
+    through ATTACH with the key, which needs the httpfs extension that open_duckdb loads.
+    """
 
     path: str
     encryption_key: str = ""

@@ -9,4 +9,5 @@ audit        the hash-chained, append-only audit log in the lake
 withdrawals  a contributor's withdrawal: the registry landing consults, and the purge
 identities   least-privilege object-store identities derived from the declarations
 keys         pseudonym key rotation
+assets       the Dagster asset types: a suppressed gold mart, an approved extract
 """

@@ -117,9 +117,12 @@ class AuditLog:
             sequence = int(_ENTRY_NAME.match(key.rsplit("/", 1)[1]).group(1))
             if sequence != expected:
                 return Verification(
-                    expected - 1, previous_hash, expected, key,
+                    expected - 1,
+                    previous_hash,
+                    expected,
+                    key,
                     f"entry #{expected} is missing (the next object is #{sequence})",
-                )  # fmt: skip
+                )
             problem, entry = self._check(key, expected, previous_hash)
             if problem:
                 return Verification(expected - 1, previous_hash, expected, key, problem)

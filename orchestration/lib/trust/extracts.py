@@ -10,6 +10,8 @@ lake/extracts/<role>/<purpose>/<timestamp>/. Every extract and every refusal is 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,7 +51,7 @@ def make_extract(
     governance: Governance,
     role: str,
     purpose: str,
-    warehouse: duckdb.DuckDBPyConnection,
+    warehouse: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
     fs: Any,
     lake_bucket: str,
     local_root: Path,
@@ -57,7 +59,10 @@ def make_extract(
     now: datetime | None = None,
     context: dict[str, Any] | None = None,
 ) -> ExtractPackage:
-    """Make and deliver one extract, or raise AccessRefused (audited) with the reason."""
+    """Make and deliver one extract, or raise AccessRefused (audited) with the reason.
+
+    `warehouse` opens a read-only connection; it is called only once access is granted.
+    """
     now = now or datetime.now(UTC)
     audit = AuditLog(fs, lake_bucket)
     try:
@@ -69,16 +74,24 @@ def make_extract(
                 "orchestration/trust/marts.yml is within its tier and data sets"
             )
     except AccessRefused as refusal:
-        audit.append(
+        entry = audit.append(
             "extract_refused",
             role=role,
             purpose=purpose,
             details={"reason": str(refusal), **(context or {})},
             now=now,
         )
+        refusal.audit_sequence = entry["sequence"]
         raise
-    tables, suppressed = _extract_tables(warehouse, marts, agreement, threshold)
-    contributors = _contributors(warehouse, _data_sets_in(marts, agreement, governance))
+    try:
+        with warehouse() as connection:
+            tables, suppressed = _extract_tables(connection, marts, agreement, threshold)
+            contributors = _contributors(connection, _data_sets_in(marts, agreement, governance))
+    except duckdb.IOException as error:
+        raise ExtractError(
+            f"the warehouse cannot be opened ({error}); build it with `hub materialize`, or "
+            "retry once the run holding it has ended"
+        ) from error
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     local_directory = local_root / role / purpose / stamp
     lake_prefix = f"{lake_bucket}/{EXTRACTS_PREFIX}/{role}/{purpose}/{stamp}"
@@ -162,11 +175,12 @@ def _extract_tables(
                 partition_by=mart.partition_by,
                 threshold=threshold,
             ).cells
+            tables[mart.name] = frame
             tables[mart.totals_name] = _read_gold(connection, mart.totals_name, mart, agreement)
         else:
             for count in mart.counts:
                 frame = suppress(frame, count, threshold=threshold).cells
-        tables[mart.name] = frame
+            tables[mart.name] = frame
     for name, frame in tables.items():
         counts = [c for c in frame.columns if suppressed_flag(c) in frame.columns]
         small = small_counts(frame, counts, threshold)

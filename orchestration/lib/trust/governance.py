@@ -50,6 +50,8 @@ class GovernanceError(ValueError):
 class AccessRefused(PermissionError):
     """No live agreement allows this role and purpose; the message says why."""
 
+    audit_sequence: int | None = None  # the audit entry that recorded the refusal
+
 
 @dataclass(frozen=True)
 class Contributor:
@@ -405,9 +407,16 @@ def _parse_agreements(
             reader.problem(f"purpose {purpose!r}", "purpose ids are snake_case; rename it")
     agreements = {}
     required = (
-        "id", "party", "roles", "purposes", "data_sets", "tier", "starts_on", "expires_on",
+        "id",
+        "party",
+        "roles",
+        "purposes",
+        "data_sets",
+        "tier",
+        "starts_on",
+        "expires_on",
         "approving_body",
-    )  # fmt: skip
+    )
     for index, value in enumerate(document.get("agreements") or []):
         entry_id = value.get("id") if isinstance(value, dict) else None
         entry = f"agreement {entry_id!r}" if entry_id else f"agreement #{index + 1}"
@@ -495,8 +504,12 @@ def _parse_marts(
 ) -> dict[str, Mart]:
     document = reader.open("marts.yml", ("marts",))
     optional = (
-        "data_set_column", "counts", "dimensions", "partition_by", "suppressed_from",
-    )  # fmt: skip
+        "data_set_column",
+        "counts",
+        "dimensions",
+        "partition_by",
+        "suppressed_from",
+    )
     lowest_tier = tiers[0].id if tiers else None
     marts = {}
     for name, value in (document.get("marts") or {}).items():

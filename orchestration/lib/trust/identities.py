@@ -1,6 +1,8 @@
 """Least-privilege object-store identities, derived from the trust's declarations.
 
-  pipeline     reads and lists raw; reads, writes and lists the lake; cannot change raw
+  pipeline     reads and lists raw; reads, writes and lists the lake; cannot change raw,
+               except the prefixes of contributors that deliver through an API, whose daily
+               snapshots it writes into raw on their behalf
   contributor  writes (and reads back) raw/<data set>/<contributor>__* for its declared data
                sets; sees nothing else, not even the listing of the raw bucket
   role         reads and lists the lake prefixes its role declares (lake_read: [gold/])
@@ -16,11 +18,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from infra.objectstore import Identity, bucket_action
 from orchestration.lib.lake_layout import DELIVERY_SEPARATOR
+from orchestration.lib.landing import API_FORMAT
+from orchestration.lib.source_specs import SourceSpec
 from orchestration.lib.trust.governance import Governance
 
 PIPELINE_KEYS = ("HUB_S3_ACCESS_KEY_ID", "HUB_S3_SECRET_ACCESS_KEY")
@@ -46,14 +50,27 @@ def contributor_prefixes(governance: Governance, contributor: str) -> list[str]:
     ]
 
 
-def pipeline_actions(raw_bucket: str, lake_bucket: str) -> list[str]:
+def pipeline_actions(
+    raw_bucket: str, lake_bucket: str, api_prefixes: Sequence[str] = ()
+) -> list[str]:
     return [
         bucket_action("Read", raw_bucket),
         bucket_action("List", raw_bucket),
         bucket_action("Read", lake_bucket),
         bucket_action("Write", lake_bucket),
         bucket_action("List", lake_bucket),
+        *(bucket_action("Write", raw_bucket, prefix) for prefix in api_prefixes),
     ]
+
+
+def api_prefixes(specs: Iterable[SourceSpec]) -> list[str]:
+    """The raw prefixes of contributors whose deliveries the pipeline pulls from an API."""
+    return sorted(
+        f"{spec.name}/{feed.contributor}{DELIVERY_SEPARATOR}"
+        for spec in specs
+        for feed in spec.contributors.values()
+        if feed.format == API_FORMAT
+    )
 
 
 def contributor_actions(governance: Governance, contributor: str, raw_bucket: str) -> list[str]:
@@ -77,8 +94,12 @@ def object_store_identities(
     raw_bucket: str,
     lake_bucket: str,
     environment: Mapping[str, str] | None = None,
+    specs: Iterable[SourceSpec] = (),
 ) -> list[Identity]:
-    """Every identity whose keys the environment holds, each with only what it needs."""
+    """Every identity whose keys the environment holds, each with only what it needs.
+
+    `specs` (the dbt source declarations) name the contributors the pipeline pulls from an API.
+    """
     environment = os.environ if environment is None else environment
 
     def keys(names: tuple[str, str]) -> tuple[str, str] | None:
@@ -90,7 +111,8 @@ def object_store_identities(
         raise RuntimeError(
             f"{PIPELINE_KEYS[0]} and {PIPELINE_KEYS[1]} must be set for the pipeline's identity"
         )
-    identities = [Identity("hub_pipeline", *pipeline, pipeline_actions(raw_bucket, lake_bucket))]
+    actions = pipeline_actions(raw_bucket, lake_bucket, api_prefixes(specs))
+    identities = [Identity("hub_pipeline", *pipeline, actions)]
     if admin := keys(ADMIN_KEYS):
         identities.append(Identity("hub_admin", *admin, ["Admin"]))
     for contributor in sorted(governance.contributors):

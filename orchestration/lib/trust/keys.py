@@ -50,9 +50,13 @@ def rotate_key_file(key_file: Path, fs: Any, lake_bucket: str, reason: str) -> R
     key_file.write_text(new_key)
     key_file.chmod(0o600)
     return _record(
-        fs, lake_bucket, reason, key_fingerprint(previous) if previous else "none", new_key,
+        fs,
+        lake_bucket,
+        reason,
+        key_fingerprint(previous) if previous else "none",
+        new_key,
         key_file,
-    )  # fmt: skip
+    )
 
 
 def record_key_rotation(current_key: str, fs: Any, lake_bucket: str, reason: str) -> Rotation:

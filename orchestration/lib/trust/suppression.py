@@ -130,7 +130,7 @@ def suppress(
     """Suppress small values of `count`, and what would reveal them, along `dimensions`.
 
     Without dimensions each value stands alone (primary suppression only) and there are no
-    totals. A null count in the input is taken as already suppressed.
+    totals. A null count in the input is taken as already suppressed (by this function).
     """
     check_threshold(threshold, allow_below_minimum)
     frame = table if isinstance(table, pl.DataFrame) else pl.from_arrow(table)
@@ -227,12 +227,13 @@ def _protect_cells(
     lines = [margin for margin in margins if len(margin.summed) == 1]
     while True:
         _apply_line_rule(cells, lines)
-        # A total below the threshold is itself a small count that nobody may publish; one
-        # that cannot be computed here (upstream suppression) is assumed known.
+        # A total below the threshold is itself a small count that nobody may publish. One
+        # that includes a cell suppressed upstream was audited there, against the values this
+        # table no longer has, so suppressing a suppressed table again changes nothing.
         known = [
             margin.cells
             for margin in margins
-            if (value := _value(margin, cells)) is None or value >= threshold
+            if (value := _value(margin, cells)) is not None and value >= threshold
         ]
         primaries = [i for i, cell in enumerate(cells) if cell.primary]
         determined = _determined(cells, known, [[i] for i in primaries])

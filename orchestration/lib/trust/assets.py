@@ -1,0 +1,128 @@
+"""The trust's asset types: a suppressed gold analytic mart, and an approved extract."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.lib.resources import LakeResource, WarehouseResource
+from orchestration.lib.settings import REPO_ROOT
+from orchestration.lib.trust.analytics import (
+    export_suppressed_mart,
+    small_values_in_gold,
+    write_suppressed_mart,
+)
+from orchestration.lib.trust.extracts import make_extract
+from orchestration.lib.trust.governance import AccessRefused, Agreement, Governance, Mart
+from orchestration.lib.trust.suppression import configured_threshold
+
+MARTS_FILE = "orchestration/trust/marts.yml"
+SMALL_CELLS_CHECK = "no_small_cells"
+
+
+def build_suppressed_mart_asset(mart: Mart, pool: str) -> dg.AssetsDefinition:
+    """gold/<mart>: the intermediate counts, suppressed, as gold.<mart> and gold.<mart>_totals."""
+    key = dg.AssetKey(["gold", mart.name])
+
+    @dg.asset(
+        key=key,
+        group_name="gold",
+        deps=[dg.AssetKey(["intermediate", mart.suppressed_from])],
+        kinds={"duckdb", "parquet", "s3"},
+        pool=pool,
+        description=f"{mart.counts[0]} by {', '.join(mart.dimensions)}, with small cells and "
+        "the cells and totals that would reveal them suppressed (null). Also "
+        f"gold.{mart.totals_name} and lake/gold/{mart.name}.parquet.",
+        metadata={
+            "declared_in": dg.MetadataValue.path(MARTS_FILE),
+            "dimensions": dg.MetadataValue.json(list(mart.dimensions)),
+            "partition_by": dg.MetadataValue.json(list(mart.partition_by)),
+        },
+        check_specs=[
+            dg.AssetCheckSpec(
+                SMALL_CELLS_CHECK,
+                asset=key,
+                blocking=True,
+                description="No count from 1 to the threshold - 1 in the mart or its totals; "
+                "the mart is exported to the lake only when this passes.",
+            )
+        ],
+    )
+    def _mart(lake: LakeResource, warehouse: WarehouseResource):
+        threshold = configured_threshold()
+        with warehouse.connect(lake) as connection:
+            outcome = write_suppressed_mart(connection, mart, threshold)
+            small = small_values_in_gold(connection, mart, threshold)
+            exported = [] if small else export_suppressed_mart(connection, mart, lake.lake_bucket)
+        yield dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": outcome.cells,
+                "totals": outcome.totals,
+                "primary_suppressions": outcome.primary,
+                "complementary_suppressions": outcome.complementary,
+                "totals_withheld": outcome.totals_withheld,
+                "small_cell_threshold": threshold,
+                "exported": dg.MetadataValue.json(exported),
+            }
+        )
+        yield dg.AssetCheckResult(
+            check_name=SMALL_CELLS_CHECK,
+            passed=not small,
+            metadata={"small_values": dg.MetadataValue.json(small), "threshold": threshold},
+        )
+
+    return _mart
+
+
+def build_extract_asset(
+    governance: Governance, agreement: Agreement, role: str, purpose: str, pool: str
+) -> dg.AssetsDefinition:
+    """extracts/<role>/<purpose>: the package the agreement allows, remade on each run."""
+    marts = governance.marts_allowed(agreement, role)
+
+    @dg.asset(
+        key=["extracts", role, purpose],
+        group_name="extracts",
+        deps=[dg.AssetKey(["gold", mart.name]) for mart in marts],
+        kinds={"parquet", "duckdb", "s3"},
+        pool=pool,
+        description=f"The extract for role {role!r} and purpose {purpose!r} under agreement "
+        f"{agreement.id!r} ({agreement.party}, to {agreement.expires_on}): "
+        f"{', '.join(m.name for m in marts)}, suppressed, in lake/extracts/{role}/{purpose}/.",
+        metadata={
+            "agreement": agreement.id,
+            "expires_on": agreement.expires_on.isoformat(),
+            "tier": agreement.tier,
+            "data_sets": dg.MetadataValue.json(list(agreement.data_sets)),
+        },
+    )
+    def _extract(
+        context: dg.AssetExecutionContext, lake: LakeResource, warehouse: WarehouseResource
+    ):
+        local_root = Path(os.environ.get("HUB_HOME", REPO_ROOT / ".hub")) / "extracts"
+        try:
+            package = make_extract(
+                governance,
+                role,
+                purpose,
+                lambda: warehouse.connect(lake, read_only=True),
+                lake.filesystem(),
+                lake.lake_bucket,
+                local_root,
+                configured_threshold(),
+                context={"dagster_run_id": context.run_id},
+            )
+        except AccessRefused as refusal:
+            raise dg.Failure(description=f"extract refused (audited): {refusal}") from refusal
+        return dg.MaterializeResult(
+            metadata={
+                "location": package.lake_location,
+                "local_directory": dg.MetadataValue.path(str(package.local_directory)),
+                "tables": dg.MetadataValue.json(package.tables),
+                "suppressed_cells": dg.MetadataValue.json(package.suppressed_cells),
+                "contributors": dg.MetadataValue.json(package.contributors),
+                "audit_entry": package.audit_sequence,
+            }
+        )
+
+    return _extract
