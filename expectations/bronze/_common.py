@@ -1,4 +1,11 @@
-"""Rules every bronze source shares: lineage columns, code lists, formats."""
+"""Rules every bronze source shares: lineage columns, code lists, row rules across layouts.
+
+A data set's contributors land under one set of column names, but each keeps its own codes
+and types (a sex code is "F" from one and 2 from a statistical file), and a column one
+contributor sends may be absent from another's delivery. So a gate checks a column's values
+only where they mean the same for every contributor: dates and counts declared with `types:`,
+identifiers. Codes are checked after mapping, by the dbt tests on staging and silver.
+"""
 
 from __future__ import annotations
 
@@ -29,13 +36,10 @@ STATE_CODES = (
     "VA", "WA", "WV", "WI", "WY", "DC", "PR",
 )  # fmt: skip
 
-# Anchored at both ends: every engine that runs these (DuckDB, polars) then agrees.
-ISO_DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
-NON_NEGATIVE_INTEGER_PATTERN = r"^\d+$"
-
 
 def lineage_expectations(source_columns: tuple[str, ...]) -> list[Expectation]:
-    """Every source column and lineage column is present, and each row says where it came from."""
+    """Every column all contributors land and every lineage column is present, and each row
+    says where it came from."""
     return [
         gx.expectations.ExpectTableColumnsToMatchSet(
             column_set=[*source_columns, *LINEAGE_COLUMNS], exact_match=False
@@ -47,27 +51,28 @@ def lineage_expectations(source_columns: tuple[str, ...]) -> list[Expectation]:
     ]
 
 
-def calendar_date_rule(column: str) -> ExpectNoViolatingRows:
-    """Dates in the right format that no calendar has (2024-02-30, 2011-02-29)."""
-    # GX fills `{batch}` with str.format, so the pattern's own braces are doubled.
-    pattern = ISO_DATE_PATTERN.replace("{", "{{").replace("}", "}}")
+def identified_rule(identifier_pattern: str, what: str) -> ExpectNoViolatingRows:
+    """No row without an identifier, whichever of the identifier columns a contributor sends.
+
+    `identifier_pattern` is a regular expression naming the identifier columns; DuckDB's
+    COLUMNS() joins `IS NULL` over the ones present with AND.
+    """
     return ExpectNoViolatingRows(
         unexpected_rows_query=(
-            f"SELECT _raw_key, _row_number, {column} FROM {{batch}} "
-            f"WHERE regexp_full_match({column}, '{pattern}') "
-            f"AND TRY_CAST({column} AS DATE) IS NULL"
+            "SELECT _raw_key, _row_number FROM {batch} "
+            f"WHERE COLUMNS('{identifier_pattern}') IS NULL"
         ),
-        description=f"{column} is a date the calendar has",
+        description=what,
     )
 
 
-def is_calendar_date(data: PolarsData) -> pl.LazyFrame:
-    """pandera twin of `calendar_date_rule`: a wrongly formatted date is the regex's finding."""
-    value = pl.col(data.key)
+def is_identified(data: PolarsData, identifiers: tuple[str, ...]) -> pl.LazyFrame:
+    """pandera twin of `identified_rule`: at least one identifier column holds a value."""
+    present = [name for name in identifiers if name in data.lazyframe.collect_schema()]
     return data.lazyframe.select(
-        value.is_null()
-        | ~value.str.contains(ISO_DATE_PATTERN)
-        | value.str.to_date("%Y-%m-%d", strict=False).is_not_null()
+        pl.any_horizontal([pl.col(name).is_not_null() for name in present])
+        if present
+        else pl.lit(False)
     )
 
 

@@ -1,7 +1,7 @@
-"""Bronze gate for hotline statistics (contributor nhth, from XLSX): one row per state and year.
+"""Bronze gate for hotline statistics: one row per state and year, from workbooks and web pages.
 
-Counts arrive as strings of digits; a blank count is allowed (not reported), anything else
-that is not a non-negative integer is not.
+Counts arrive as text, with thousands separators from the web pages (years included:
+"2,018"); a blank count is allowed (not reported), anything else must be a whole number.
 """
 
 from __future__ import annotations
@@ -10,21 +10,13 @@ import great_expectations as gx
 import pandera.polars as pa
 from great_expectations.expectations import Expectation
 
-from expectations.bronze._common import (
-    NON_NEGATIVE_INTEGER_PATTERN,
-    BronzeLineage,
-    lineage_expectations,
-)
+from expectations.bronze._common import BronzeLineage, lineage_expectations
 
-COUNT_COLUMNS = (
-    "signals",
-    "cases",
-    "potential_victims",
-    "sex_trafficking_cases",
-    "labor_trafficking_cases",
-)
+COUNT_COLUMNS = ("signals", "cases", "potential_victims")
+BREAKDOWN_COLUMNS = ("sex_trafficking_cases", "labor_trafficking_cases")
 COLUMNS = ("state", "year", *COUNT_COLUMNS)
-YEAR_PATTERN = r"^\d{4}$"
+YEAR_PATTERN = r"^\d,?\d{3}$"
+COUNT_PATTERN = r"^\d{1,3}(,?\d{3})*$"
 # A delivery is one report: it must not state two figures for the same state and year.
 REPORT_KEY = ("_delivery", "state", "year")
 
@@ -37,7 +29,7 @@ def gx_suite() -> list[Expectation]:
         expect.ExpectColumnValuesToNotBeNull(column="year"),
         expect.ExpectColumnValuesToMatchRegex(column="year", regex=YEAR_PATTERN),
         *(
-            expect.ExpectColumnValuesToMatchRegex(column=column, regex=NON_NEGATIVE_INTEGER_PATTERN)
+            expect.ExpectColumnValuesToMatchRegex(column=column, regex=COUNT_PATTERN)
             for column in COUNT_COLUMNS
         ),
         expect.ExpectCompoundColumnsToBeUnique(column_list=list(REPORT_KEY)),
@@ -47,11 +39,12 @@ def gx_suite() -> list[Expectation]:
 class PanderaModel(BronzeLineage):
     state: str
     year: str = pa.Field(str_matches=YEAR_PATTERN)
-    signals: str = pa.Field(str_matches=NON_NEGATIVE_INTEGER_PATTERN, nullable=True)
-    cases: str = pa.Field(str_matches=NON_NEGATIVE_INTEGER_PATTERN, nullable=True)
-    potential_victims: str = pa.Field(str_matches=NON_NEGATIVE_INTEGER_PATTERN, nullable=True)
-    sex_trafficking_cases: str = pa.Field(str_matches=NON_NEGATIVE_INTEGER_PATTERN, nullable=True)
-    labor_trafficking_cases: str = pa.Field(str_matches=NON_NEGATIVE_INTEGER_PATTERN, nullable=True)
+    signals: str = pa.Field(str_matches=COUNT_PATTERN, nullable=True)
+    cases: str = pa.Field(str_matches=COUNT_PATTERN, nullable=True)
+    potential_victims: str = pa.Field(str_matches=COUNT_PATTERN, nullable=True)
+    # only the workbooks break cases down by kind of trafficking
+    sex_trafficking_cases: str | None = pa.Field(str_matches=COUNT_PATTERN, nullable=True)
+    labor_trafficking_cases: str | None = pa.Field(str_matches=COUNT_PATTERN, nullable=True)
 
     class Config:
         unique = REPORT_KEY

@@ -1,6 +1,6 @@
 -- Non-null share of each canonical field per data set ('unknown' and 'unmapped' count as
 -- empty), the basis of the completeness criterion.
-{% set silver_models = ['person_records', 'cases', 'indicator_observations'] %}
+{% set silver_models = ['person_records', 'cases', 'indicator_observations', 'policies'] %}
 {% set not_fields = ['data_set', 'taxonomy_cells', 'raw_key', 'delivery', 'contributor'] %}
 
 with

@@ -28,13 +28,16 @@ cases as (
         coalesce(disposed_on, filed_on) as record_date,
         period_year,
         state_fips,
-        cast(null as varchar) as county_fips,
+        county_fips,
         cast(null as varchar) as country_iso3,
         taxonomy_cells,
-        [defendant_sex, trafficking_type] as coded_values,
-        'unknown' as age_band,
-        defendant_sex as sex,
-        'unknown' as race_ethnicity,
+        -- an employer has no sex, age or race: its blanks are neither mapped nor unmapped
+        list_filter(
+            [defendant_sex, defendant_race_ethnicity, trafficking_type], code -> code is not null
+        ) as coded_values,
+        coalesce(defendant_age_band, 'unknown') as age_band,
+        coalesce(defendant_sex, 'unknown') as sex,
+        coalesce(defendant_race_ethnicity, 'unknown') as race_ethnicity,
         'unknown' as nationality
     from {{ ref('cases') }}
 
@@ -48,9 +51,10 @@ indicator_observations as (
         period_year,
         state_fips,
         county_fips,
-        cast(null as varchar) as country_iso3,
+        country_iso3,
         taxonomy_cells,
-        []::varchar[] as coded_values,
+        -- the indicator is a code where it was mapped (a NIBRS offense, say)
+        [indicator] as coded_values,
         case when slice_dimension = 'age' then slice_value else 'unknown' end as age_band,
         case when slice_dimension = 'sex' then slice_value else 'unknown' end as sex,
         case
@@ -60,6 +64,26 @@ indicator_observations as (
             as nationality
     from {{ ref('indicator_observations') }}
 
+),
+
+policies as (
+
+    select
+        data_set,
+        -- a tracker gives the year adopted only: the record dates from the year's start
+        coalesce(enacted_on, make_date(enacted_year, 1, 1)) as record_date,
+        period_year,
+        state_fips,
+        cast(null as varchar) as county_fips,
+        cast(null as varchar) as country_iso3,
+        taxonomy_cells,
+        [policy_code, category] as coded_values,
+        'unknown' as age_band,
+        'unknown' as sex,
+        'unknown' as race_ethnicity,
+        'unknown' as nationality
+    from {{ ref('policies') }}
+
 )
 
 select * from person_records
@@ -67,3 +91,5 @@ union all by name
 select * from cases
 union all by name
 select * from indicator_observations
+union all by name
+select * from policies

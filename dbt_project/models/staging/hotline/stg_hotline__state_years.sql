@@ -2,23 +2,23 @@ with
 
 source as (
 
-    select * from {{ source('hotline', 'hotline') }}
+    select * from {{ bronze(source('hotline', 'hotline')) }}
 
 ),
 
 renamed as (
 
     select
-        -- geography and period
-        upper(trim(state)) as state_abbr,
-        try_cast(year as integer) as report_year,
+        -- geography and period: the state as a code or a name, resolved in conformance
+        trim(state) as state,
+        {{ as_count('year') }} as report_year,
 
-        -- measures
-        try_cast(signals as bigint) as signals,
-        try_cast(cases as bigint) as cases,
-        try_cast(potential_victims as bigint) as potential_victims,
-        try_cast(sex_trafficking_cases as bigint) as sex_trafficking_cases,
-        try_cast(labor_trafficking_cases as bigint) as labor_trafficking_cases,
+        -- measures (the web pages print thousands separators, years included)
+        {{ as_count('signals') }} as signals,
+        {{ as_count('cases') }} as cases,
+        {{ as_count('potential_victims') }} as potential_victims,
+        {{ as_count('sex_trafficking_cases') }} as sex_trafficking_cases,
+        {{ as_count('labor_trafficking_cases') }} as labor_trafficking_cases,
 
         -- lineage
         _raw_key as raw_key,

@@ -1,8 +1,26 @@
+{% set items = ['item_01', 'item_02', 'item_03', 'item_04', 'item_05', 'item_06'] %}
+
 with
 
 source as (
 
-    select * from {{ source('screenings', 'screenings') }}
+    select * from {{ bronze(source('screenings', 'screenings')) }}
+
+),
+
+parsed as (
+
+    -- one spelling of the youth's name whatever the layout ("Last, First" is split), and
+    -- the dates the age is computed from
+    select
+        *,
+        coalesce(youth_first_name, nullif(trim(split_part(youth_full_name, ',', 2)), ''))
+            as first_name,
+        coalesce(youth_last_name, nullif(trim(split_part(youth_full_name, ',', 1)), ''))
+            as last_name,
+        {{ parsed_date('youth_dob') }} as born_on,
+        {{ parsed_date('screened_on') }} as screening_date
+    from source
 
 ),
 
@@ -10,38 +28,55 @@ renamed as (
 
     select
         -- ids: the youth's identity becomes a pseudonym here, before anything is stored
-        screening_id,
-        hub_pseudonym(
-            concat_ws('|', youth_first_name, youth_last_name, youth_dob)
-        ) as person_key,
-        agency_id,
+        trim(screening_id) as screening_id,
+        hub_pseudonym(concat_ws('|', first_name, last_name, strftime(born_on, '%Y-%m-%d')))
+            as person_key,
+        trim(agency_id) as agency_id,
 
         -- codes
-        lower(trim(agency_type)) as agency_type,
+        {{ code_text('agency_type') }} as agency_type,
         upper(trim(state)) as state_abbr,
-        lpad(trim(county_fips), 5, '0') as county_fips,
-        lower(trim(youth_sex)) as sex_code,
-        lower(trim(youth_race)) as race_code,
-        lower(trim(concern_level)) as concern_level,
-        [item_01, item_02, item_03, item_04, item_05, item_06] as screening_items,
-        -- the names of the items this screening answered, for the taxonomy rules
+        {{ fips_code('county_fips', 5) }} as county_fips,
+        trim(county_name) as county_name,
+        {{ code_text('youth_sex') }} as sex_code,
+        -- a JSON list of races from some case systems: one race, or several (multiracial)
+        case
+            when starts_with(trim(youth_race), '[') then
+                case json_array_length(youth_race)
+                    when 0 then null
+                    when 1 then lower(json_extract_string(youth_race, '$[0]'))
+                    else 'multiracial'
+                end
+            else {{ code_text('youth_race') }}
+        end as race_code,
+        coalesce(
+            {{ code_text('concern_level') }},
+            -- a contributor without items sends the count endorsed and a flag; the tool's
+            -- rule: 4 or more items is a clear concern, 2 or 3 a possible one
+            case
+                when upper(trim(concern_flag)) = 'Y' or {{ as_count('screening_score') }} >= 4
+                    then 'clear_concern'
+                when {{ as_count('screening_score') }} >= 2 then 'possible'
+                when {{ as_count('screening_score') }} >= 0 then 'no_concern'
+            end
+        ) as concern_level,
+        {%- for item in items %}
+        {{ as_boolean(item) }} as {{ item }},
+        {%- endfor %}
+        -- the items this screening answered, for the taxonomy rules
         list_filter([
-            case when item_01 is not null then 'item_01' end,
-            case when item_02 is not null then 'item_02' end,
-            case when item_03 is not null then 'item_03' end,
-            case when item_04 is not null then 'item_04' end,
-            case when item_05 is not null then 'item_05' end,
-            case when item_06 is not null then 'item_06' end
+            {%- for item in items %}
+            case when {{ as_boolean(item) }} is not null then '{{ item }}' end
+            {%- if not loop.last %},{% endif %}
+            {%- endfor %}
         ], item -> item is not null) as answered_items,
 
+        -- measures
+        {{ as_count('screening_score') }} as items_endorsed,
+
         -- dates: the date of birth only survives as an age at screening
-        cast(screened_on as date) as screened_on,
-        date_diff('year', cast(youth_dob as date), cast(screened_on as date))
-            - case
-                when strftime(cast(screened_on as date), '%m%d')
-                    < strftime(cast(youth_dob as date), '%m%d') then 1
-                else 0
-            end as age_at_event,
+        screening_date as screened_on,
+        {{ age_in_years('born_on', 'screening_date') }} as age_at_event,
 
         -- lineage
         _raw_key as raw_key,
@@ -49,7 +84,7 @@ renamed as (
         _contributor as contributor,
         _row_number as raw_row_number
 
-    from source
+    from parsed
 
 )
 
