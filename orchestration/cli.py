@@ -192,11 +192,15 @@ def prepare() -> None:
 
 
 def materialize(job: str = "full_refresh") -> int:
+    # One process for the whole run: steps would otherwise each start a Python process and
+    # import Dagster, dbt and the adapters again.
+    run_config = _home() / "run-config.json"
+    run_config.write_text(json.dumps({"execution": {"config": {"in_process": {}}}}))
     command = [
         sys.executable, "-m", "dagster", "job", "execute",
         "-m", "orchestration.definitions",
         "-j", job,
-        "--config-json", json.dumps({"execution": {"config": {"in_process": {}}}}),
+        "-c", str(run_config),
     ]  # fmt: skip
     console.print(f"materializing job {job} through Dagster ...")
     completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
