@@ -1,0 +1,1 @@
+"""Benchmarks: adapter throughput and the pipeline against its floor and a peer (`make bench`)."""

@@ -1,0 +1,83 @@
+"""The screening deliveries the pipeline benchmark lands, made with the demo generator.
+
+CSV: the tx_dfps monthly extracts of `generate_estate(..., screening_rows=N)`, four months of
+N/4 rows each, with the generator's handful of impossible dates (quarantined at landing).
+Parquet: the same rows as a warehouse extract sends them, typed, under the Parquet
+contributor tx_jjd; a warehouse holds no impossible date, so those few rows are left out.
+The incremental delivery is a new month of the same layout, with its own screening ids.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from infra.demo.generate import generate_estate
+
+SOURCE = "screenings"
+CSV_CONTRIBUTOR = "tx_dfps"
+PARQUET_CONTRIBUTOR = "tx_jjd"
+INCREMENTAL_MONTH = "2024-07"
+# The other contributors' deliveries are generated too; this scale keeps them at one row.
+_TINY_SCALE = 1e-6
+
+
+def csv_deliveries(out: Path, rows: int, seed: int) -> dict[str, Path]:
+    """Raw key -> local file of the tx_dfps CSVs holding `rows` screenings altogether."""
+    estate = out / "estate"
+    generate_estate(estate, seed=seed, scale=_TINY_SCALE, only=[SOURCE], screening_rows=rows)
+    files = sorted(estate.glob(f"{SOURCE}/{CSV_CONTRIBUTOR}__*/*.csv"))
+    return {path.relative_to(estate).as_posix(): path for path in files}
+
+
+def parquet_key(csv_key: str) -> str:
+    delivery = csv_key.split("/")[1].replace(f"{CSV_CONTRIBUTOR}__", f"{PARQUET_CONTRIBUTOR}__")
+    return f"{SOURCE}/{delivery}/screenings.parquet"
+
+
+def as_parquet(csv_files: dict[str, Path], out: Path) -> dict[str, Path]:
+    """The CSV deliveries as typed Parquet, one object per delivery, zstd like bronze."""
+    converted = {}
+    connection = duckdb.connect()
+    for key, path in csv_files.items():
+        target = out / parquet_key(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        connection.execute(
+            f"""
+            COPY (
+                SELECT * REPLACE (
+                    CAST(try_strptime(screened_on, '%Y-%m-%d') AS DATE) AS screened_on,
+                    CAST(try_strptime(youth_dob, '%Y-%m-%d') AS DATE) AS youth_dob
+                )
+                FROM read_csv('{path}', all_varchar = true)
+                WHERE try_strptime(screened_on, '%Y-%m-%d') IS NOT NULL
+            ) TO '{target}' (FORMAT parquet, COMPRESSION zstd)
+            """
+        )
+        converted[parquet_key(key)] = target
+    connection.close()
+    return converted
+
+
+def incremental_delivery(csv_files: dict[str, Path], out: Path, rows: int) -> dict[str, Path]:
+    """One new month of `rows` screenings, as CSV (key -> file); new ids, so none repeats."""
+    first_key, first_path = next(iter(csv_files.items()))
+    month = first_key.split("__")[1].split("/")[0]
+    frame = pl.read_csv(first_path, n_rows=rows, infer_schema=False)
+    frame = frame.with_columns(
+        pl.col("screening_id").str.replace(
+            f"-{month.replace('-', '')}-", f"-{INCREMENTAL_MONTH.replace('-', '')}-", literal=True
+        )
+    )
+    key = f"{SOURCE}/{CSV_CONTRIBUTOR}__{INCREMENTAL_MONTH}/screenings.csv"
+    target = out / key
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frame.write_csv(target)
+    return {key: target}
+
+
+def remove(out: Path) -> None:
+    shutil.rmtree(out, ignore_errors=True)

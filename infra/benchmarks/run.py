@@ -1,0 +1,592 @@
+"""Performance at scale: the pipeline against its floor and a peer loader (`make bench`).
+
+    uv run python -m infra.benchmarks.run                        # 1M and 10M rows, CSV and Parquet
+    uv run python -m infra.benchmarks.run --sizes 1000000        # the quick run, a few minutes
+    uv run python -m infra.benchmarks.run --sizes 200000 --formats csv --no-peer
+
+Starts its own SeaweedFS on free loopback ports in a temporary folder, generates screening
+deliveries with the demo generator, and measures, each step in a child process of its own:
+landing through the bronze asset (Dagster, in-process executor), DuckDB's copy of the same
+objects (the floor), the bronze gates and the same checks as one SQL query, the dbt build
+downstream, the whole pipeline, a rerun with nothing new, an incremental run after one small
+delivery, dlt loading the same objects into DuckDB, and the fixed cost of a run. Prints a
+table and writes it to `.bench/results.json` and a timestamped copy (README.md: JSON format).
+Figures are printed, never asserted: targets are reported as met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import s3fs
+import yaml
+
+from infra.benchmarks import deliveries
+from infra.benchmarks.process import Measurement, load_average, run_step
+from infra.demo.generate import generate_estate
+from infra.objectstore import DEFAULT_PORTS, Identity, ObjectStore, ensure_buckets, free_ports
+from orchestration.lib.resources import LakeResource, dbt_environment
+from orchestration.lib.settings import REPO_ROOT
+from orchestration.lib.settings import ObjectStore as StoreSettings
+
+SCHEMA_VERSION = 1
+DEFAULT_SIZES = (1_000_000, 10_000_000)
+FORMATS = ("csv", "parquet")
+PEER_READERS = {"csv": ["read_csv_duckdb", "read_csv"], "parquet": ["read_parquet"]}
+# dlt's pandas CSV reader lands about 4,000 rows a second here: beyond this it would take the
+# bench's whole time budget, so larger sizes measure only its DuckDB reader.
+PANDAS_PEER_MAX_ROWS = 1_000_000
+# What the measured code is: copied once, so edits made while the bench runs change nothing.
+SNAPSHOT = ("orchestration", "adapters", "expectations", "infra", "dbt_project", "taxonomy_seeds")
+_SNAPSHOT_IGNORE = shutil.ignore_patterns(
+    "target", "logs", "dbt_packages", ".user.yml", "__pycache__", "*.pyc"
+)
+MIB_LIMIT = 2048
+BACKGROUND = "background"
+BACKGROUND_LAKE = f"lake-{BACKGROUND}"
+# Every data set at 2% of the demo's size: a few thousand rows in all.
+BACKGROUND_SCALE = 0.02
+PACKAGES = ("duckdb", "dagster", "dbt-core", "dbt-duckdb", "polars", "pyarrow", "dlt")
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu,
+        "memory_gib": round(memory_kib / 1024**2, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "packages": {name: _version(name) for name in PACKAGES},
+    }
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def code_version(commit: str | None) -> dict[str, Any]:
+    def git(*arguments: str) -> str:
+        done = subprocess.run(
+            ["git", *arguments], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    if commit is not None:
+        return {"commit": git("rev-parse", commit), "dirty": False}
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
+
+
+def snapshot(destination: Path, commit: str | None = None) -> Path:
+    """The measured code: the working tree, or a commit with this benchmark laid over it."""
+    destination.mkdir(parents=True, exist_ok=True)
+    if commit is None:
+        for name in SNAPSHOT:
+            shutil.copytree(REPO_ROOT / name, destination / name, ignore=_SNAPSHOT_IGNORE)
+        shutil.copy(REPO_ROOT / "pyproject.toml", destination / "pyproject.toml")
+        return destination
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", commit, *SNAPSHOT, "pyproject.toml"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["tar", "-x", "-C", str(destination)], input=archive.stdout, check=True)
+    benchmarks = destination / "infra" / "benchmarks"
+    shutil.rmtree(benchmarks, ignore_errors=True)
+    shutil.copytree(REPO_ROOT / "infra" / "benchmarks", benchmarks, ignore=_SNAPSHOT_IGNORE)
+    return destination
+
+
+def declare_parquet_contributor(code: Path) -> str | None:
+    """Declare the Parquet contributor in the snapshot when its screenings source has none.
+
+    The Parquet deliveries land under `deliveries.PARQUET_CONTRIBUTOR`; older code declares
+    only CSV contributors for screenings. Returns the contributor declared, if any.
+    """
+    path = code / "dbt_project" / "models" / "staging" / "screenings" / "_screenings__sources.yml"
+    document = yaml.safe_load(path.read_text())
+    source = next(s for s in document["sources"] if s["name"] == deliveries.SOURCE)
+    table = next(t for t in source["tables"] if t["name"] == deliveries.SOURCE)
+    contributors = table["config"]["meta"]["hub"]["contributors"]
+    if any(c.get("format") == "parquet" for c in contributors.values()):
+        return None
+    contributors[deliveries.PARQUET_CONTRIBUTOR] = {"format": "parquet", "files": "*.parquet"}
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return deliveries.PARQUET_CONTRIBUTOR
+
+
+class Bench:
+    """One benchmark run: the object store, the code snapshot, the states and the results."""
+
+    def __init__(self, workdir: Path, store: ObjectStore, identity: Identity) -> None:
+        self.workdir = workdir
+        self.code = workdir / "code"
+        self.log = workdir / "steps.log"
+        self.store = store
+        self.settings = StoreSettings(
+            endpoint_url=store.endpoint_url,
+            access_key_id=identity.access_key_id,
+            secret_access_key=identity.secret_access_key,
+        )
+        self.fs = s3fs.S3FileSystem(**self.settings.s3fs_options(), skip_instance_cache=True)
+        self.results: list[dict[str, Any]] = []
+        self.pseudonym_key = secrets.token_hex(32)
+
+    def environment(
+        self, state: str, raw_bucket: str, with_background: bool = True
+    ) -> dict[str, str]:
+        """Variables for one measured state: its own lake bucket, warehouse and Dagster home.
+
+        The state's lake starts with the background hub's bronze of every other data set.
+        """
+        home = self.workdir / "states" / state
+        (home / "dagster").mkdir(parents=True, exist_ok=True)
+        shutil.copy(self.code / "infra" / "dagster.yaml", home / "dagster" / "dagster.yaml")
+        lake_bucket = f"lake-{state}"
+        ensure_buckets(self.fs, [raw_bucket, lake_bucket])
+        if with_background:
+            self.copy_background(lake_bucket)
+        lake = LakeResource(
+            endpoint_url=self.settings.endpoint_url,
+            access_key_id=self.settings.access_key_id,
+            secret_access_key=self.settings.secret_access_key,
+            raw_bucket=raw_bucket,
+            lake_bucket=lake_bucket,
+        )
+        return {
+            **os.environ,
+            "PYTHONPATH": str(self.code),
+            "HUB_HOME": str(home),
+            "HUB_S3_ENDPOINT": self.settings.endpoint_url,
+            "HUB_S3_REGION": self.settings.region,
+            "HUB_S3_ACCESS_KEY_ID": self.settings.access_key_id,
+            "HUB_S3_SECRET_ACCESS_KEY": self.settings.secret_access_key,
+            "HUB_RAW_BUCKET": raw_bucket,
+            "HUB_LAKE_BUCKET": lake_bucket,
+            "HUB_WAREHOUSE_PATH": str(home / "warehouse.duckdb"),
+            "HUB_PSEUDONYM_KEY": self.pseudonym_key,
+            "DAGSTER_HOME": str(home / "dagster"),
+            **dbt_environment(lake),
+        }
+
+    def copy_background(self, lake_bucket: str) -> None:
+        for key in self.fs.find(f"{BACKGROUND_LAKE}/bronze/"):
+            if not key.startswith(f"{BACKGROUND_LAKE}/bronze/{deliveries.SOURCE}/"):
+                self.fs.copy(key, lake_bucket + key[len(BACKGROUND_LAKE) :])
+
+    def background(self, seed: int) -> None:
+        """Land a small estate of every data set once: the hub each measured state starts from."""
+        estate = self.workdir / "background-estate"
+        generate_estate(estate, seed=seed, scale=BACKGROUND_SCALE)
+        env = self.environment(BACKGROUND, f"raw-{BACKGROUND}", with_background=False)
+        print("background hub (every data set, small)")
+        self.measure(
+            "background landing", "background", env, {"estate": str(estate)}, size=0, format=None
+        )
+        deliveries.remove(estate)
+
+    def upload(self, files: dict[str, Path], raw_bucket: str) -> float:
+        started = time.perf_counter()
+        for key, path in files.items():
+            self.fs.put_file(str(path), f"{raw_bucket}/{key}")
+        return time.perf_counter() - started
+
+    def measure(
+        self,
+        name: str,
+        step: str,
+        env: dict[str, str],
+        arguments: dict[str, Any] | None = None,
+        **labels: Any,
+    ) -> Measurement:
+        arguments = arguments or {}
+        print(f"  {name:<22} ...", end="", flush=True)
+        measured = run_step(step, arguments, env, self.code, self.log)
+        rows = measured.report.get("rows", 0)
+        seconds = measured.report.get("seconds")
+        record = {
+            **labels,
+            "step": name,
+            "rows": rows,
+            "seconds": seconds,
+            "rows_per_second": rows / seconds if rows and seconds else None,
+            **{k: v for k, v in asdict(measured).items() if k != "report"},
+            "details": {k: v for k, v in measured.report.items() if k not in ("rows", "seconds")},
+        }
+        self.results.append(record)
+        shown = f"{seconds:8.2f} s" if seconds is not None else "    -     "
+        status = f"  FAILED: {measured.error}" if measured.error else ""
+        print(
+            f" {shown}  (process {measured.wall_seconds:7.2f} s, "
+            f"{measured.peak_rss_mib:7.0f} MiB, load {measured.load_before:.2f}){status}",
+            flush=True,
+        )
+        return measured
+
+    def prepare_dbt(self) -> None:
+        """The dbt manifest of the snapshot, as `hub prepare` builds it."""
+        env = self.environment("prepare", "raw-prepare", with_background=False)
+        command = [
+            sys.executable,
+            "-c",
+            "from dagster_dbt import DbtProject\n"
+            "from orchestration.lib.settings import DBT_PROJECT_DIR as d\n"
+            "p = DbtProject(project_dir=d, profiles_dir=d)\n"
+            "p.preparer.prepare(p)",
+        ]
+        with self.log.open("ab") as output:
+            subprocess.run(
+                command, cwd=self.code, env=env, stdout=output, stderr=output, check=True
+            )
+
+    def fixed_overhead(self) -> None:
+        print("fixed overhead")
+        env = self.environment(BACKGROUND, f"raw-{BACKGROUND}", with_background=False)
+        labels = {"size": 0, "format": None}
+        self.measure("python start", "interpreter", env, **labels)
+        self.measure("definitions load", "definitions", env, **labels)
+        self.measure("run on a small hub", "materialize", env, {"selection": "pipeline"}, **labels)
+
+    def size_and_format(
+        self,
+        size: int,
+        format: str,
+        files: dict[str, Path],
+        incremental: dict[str, Path],
+        incremental_rows: int,
+        peer: bool,
+        landing_only: bool = False,
+    ) -> None:
+        tag = f"{_short(size)}-{format}"
+        raw_bucket = f"raw-{tag}"
+        print(f"{size:,} rows, {format}")
+        labels = {"size": size, "format": format}
+        env = self.environment(tag, raw_bucket)
+        self.results.append(
+            {**labels, "step": "upload", "seconds": self.upload(files, raw_bucket), "rows": size}
+        )
+        self.measure("landing floor (DuckDB)", "floor", env, {"format": format}, **labels)
+        self.measure("landing (bronze asset)", "land", env, **labels)
+        self.measure("gates", "gates", env, **labels)
+        if not landing_only:
+            self.measure(
+                "dbt build downstream", "materialize", env, {"selection": "downstream"}, **labels
+            )
+        if peer:
+            for reader in PEER_READERS[format]:
+                if reader == "read_csv" and size > PANDAS_PEER_MAX_ROWS:
+                    continue
+                workdir = self.workdir / "states" / tag / "peer"
+                workdir.mkdir(parents=True, exist_ok=True)
+                arguments = {"format": format, "reader": reader, "workdir": str(workdir)}
+                self.measure(f"peer dlt {reader}", "peer", env, arguments, **labels)
+        if landing_only:
+            return
+        env = self.environment(f"{tag}-e2e", raw_bucket)
+        self.measure("pipeline end to end", "materialize", env, {"selection": "pipeline"}, **labels)
+        self.measure("rerun, nothing new", "materialize", env, {"selection": "pipeline"}, **labels)
+        self.upload(incremental, raw_bucket)
+        self.measure(
+            "incremental run",
+            "materialize",
+            env,
+            {"selection": "pipeline", "rows": incremental_rows},
+            **labels,
+        )
+
+
+def _short(size: int) -> str:
+    for unit, scale in (("m", 1_000_000), ("k", 1_000)):
+        if size >= scale and size % scale == 0:
+            return f"{size // scale}{unit}"
+    return str(size)
+
+
+def _step(results: list[dict], size: int, format: str | None, step: str) -> dict | None:
+    return next(
+        (
+            r
+            for r in results
+            if r["size"] == size
+            and r["format"] == format
+            and r["step"] == step
+            and not r.get("error")
+        ),
+        None,
+    )
+
+
+def targets(results: list[dict]) -> list[dict[str, Any]]:
+    """Each target per size and format: the measured ratio or figure, and whether it is met."""
+    found = []
+
+    def add(size, format, name, value, limit, unit="x") -> None:
+        if value is not None:
+            found.append(
+                {
+                    "size": size,
+                    "format": format,
+                    "target": name,
+                    "value": round(value, 3),
+                    "limit": limit,
+                    "unit": unit,
+                    "met": value <= limit,
+                }
+            )
+
+    def ratio(a: dict | None, b: dict | None, key_a="seconds", key_b="seconds") -> float | None:
+        if a is None or b is None:
+            return None
+        top = a.get(key_a) if key_a in a else a["details"].get(key_a)
+        bottom = b.get(key_b) if key_b in b else b["details"].get(key_b)
+        return top / bottom if top is not None and bottom else None
+
+    for size, format in sorted({(r["size"], r["format"]) for r in results if r["size"]}):
+        land = _step(results, size, format, "landing (bronze asset)")
+        floor = _step(results, size, format, "landing floor (DuckDB)")
+        gates = _step(results, size, format, "gates")
+        peers = [
+            r
+            for r in results
+            if r["size"] == size and r["format"] == format and r["step"].startswith("peer")
+            if not r.get("error")
+        ]
+        fastest_peer = min(peers, key=lambda r: r["seconds"], default=None)
+        full = _step(results, size, format, "pipeline end to end")
+        incremental = _step(results, size, format, "incremental run")
+        add(size, format, "landing / floor", ratio(land, floor), 1.5)
+        if land is not None and floor is not None and floor["seconds"]:
+            without_gates = land["seconds"] - land["details"].get("gate_seconds", 0)
+            add(
+                size,
+                format,
+                "landing less its gates / floor",
+                without_gates / floor["seconds"],
+                1.5,
+            )
+        add(size, format, "landing / fastest peer", ratio(land, fastest_peer), 1.0)
+        add(
+            size,
+            format,
+            "gates / plain-SQL floor",
+            ratio(gates, gates, "seconds", "sql_floor_seconds"),
+            2.0,
+        )
+        add(size, format, "gates in landing / landing", ratio(land, land, "gate_seconds"), 0.2)
+        add(size, format, "incremental / full run", ratio(incremental, full), 0.15)
+        if size >= 10_000_000:
+            peak = max(
+                (
+                    r["peak_rss_mib"]
+                    for r in results
+                    if r["size"] == size
+                    and r["format"] == format
+                    and "peak_rss_mib" in r
+                    and not r["step"].startswith("peer")
+                ),
+                default=None,
+            )
+            add(size, format, "peak memory of any hub step", peak, MIB_LIMIT, "MiB")
+    return found
+
+
+def print_table(results: list[dict], found: list[dict]) -> None:
+    header = (
+        f"{'rows':>11} {'format':7} {'step':24} {'work s':>9} {'process s':>10} {'rows/s':>12} "
+        f"{'peak MiB':>9} {'cpu s':>8} {'load':>5}"
+    )
+    print("\n" + header + "\n" + "-" * len(header))
+    for r in results:
+        if "wall_seconds" not in r:
+            continue
+        rate = f"{r['rows_per_second']:,.0f}" if r.get("rows_per_second") else "-"
+        work = f"{r['seconds']:.2f}" if r.get("seconds") is not None else "-"
+        print(
+            f"{r['size']:>11,} {r['format'] or '-':7} {r['step']:24} {work:>9} "
+            f"{r['wall_seconds']:>10.2f} {rate:>12} {r['peak_rss_mib']:>9.0f} "
+            f"{r['cpu_seconds']:>8.1f} {r['load_before']:>5.2f}"
+            + (f"  FAILED: {r['error']}" if r.get("error") else "")
+        )
+    print("\ntargets")
+    for t in found:
+        verdict = "met" if t["met"] else "MISSED"
+        print(
+            f"{t['size']:>11,} {t['format']:7} {t['target']:30} {t['value']:>10.3f} {t['unit']:3} "
+            f"(limit {t['limit']}) {verdict}"
+        )
+
+
+def markdown(document: dict[str, Any]) -> str:
+    """The results and targets as Markdown tables, for infra/benchmarks/README.md."""
+    lines = [
+        "| rows | format | step | work s | process s | rows/s | peak MiB | cpu s | load |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in document["results"]:
+        if "wall_seconds" not in r:
+            continue
+        rate = f"{r['rows_per_second']:,.0f}" if r.get("rows_per_second") else "-"
+        work = f"{r['seconds']:.2f}" if r.get("seconds") is not None else "-"
+        step = r["step"] + (" (failed)" if r.get("error") else "")
+        lines.append(
+            f"| {r['size']:,} | {r['format'] or '-'} | {step} | {work} | {r['wall_seconds']:.1f} "
+            f"| {rate} | {r['peak_rss_mib']:.0f} | {r['cpu_seconds']:.1f} "
+            f"| {r['load_before']:.2f} |"
+        )
+    lines += ["", "| rows | format | target | measured | limit | |", "|---:|---|---|---:|---:|---|"]
+    for t in document["targets"]:
+        lines.append(
+            f"| {t['size']:,} | {t['format']} | {t['target']} | {t['value']:.2f} {t['unit']} "
+            f"| {t['limit']} {t['unit']} | {'met' if t['met'] else '**missed**'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
+    parser.add_argument(
+        "--incremental-rows", type=int, default=10_000, help="rows of the incremental delivery"
+    )
+    parser.add_argument("--no-peer", action="store_true", help="skip the dlt peer loader")
+    parser.add_argument(
+        "--landing-only",
+        action="store_true",
+        help="measure the landing, its floor, the gates and the peer only: the dbt build and "
+        "the whole runs read bronze, which is the same whatever format was delivered",
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / ".bench")
+    parser.add_argument("--workdir", type=Path, help="keep deliveries, states and logs here")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="print an earlier run's results as Markdown tables, and run nothing",
+    )
+    parser.add_argument(
+        "--from-commit",
+        metavar="REV",
+        help="measure this commit's code (with the working tree's benchmark) instead of the "
+        "working tree",
+    )
+    args = parser.parse_args(argv)
+    if args.render:
+        document = json.loads(args.render.read_text())
+        document["targets"] = targets(document["results"])
+        print(markdown(document), end="")
+        return 0
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="hub-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    started_at = datetime.now(UTC)
+    identity = Identity("hub_bench", f"bench-{secrets.token_hex(4)}", secrets.token_hex(16))
+    ports = dict(zip(DEFAULT_PORTS, free_ports(len(DEFAULT_PORTS)), strict=True))
+    store = ObjectStore(data_dir=workdir / "objectstore", identities=[identity], ports=ports)
+    print(f"object store on {store.endpoint_url}, work folder {workdir}")
+    store.start()
+    bench = Bench(workdir, store, identity)
+    settings = {
+        "sizes": args.sizes,
+        "formats": args.formats,
+        "incremental_rows": args.incremental_rows,
+        "peer": not args.no_peer,
+        "seed": args.seed,
+        "from_commit": args.from_commit,
+        "landing_only": args.landing_only,
+    }
+    try:
+        snapshot(bench.code, args.from_commit)
+        if "parquet" in args.formats:
+            settings["declared_in_snapshot"] = declare_parquet_contributor(bench.code)
+        bench.prepare_dbt()
+        bench.background(args.seed)
+        bench.fixed_overhead()
+        for size in args.sizes:
+            data = workdir / "deliveries" / _short(size)
+            generating = time.perf_counter()
+            csv_files = deliveries.csv_deliveries(data / "csv", size, args.seed)
+            print(f"generated {size:,} rows in {time.perf_counter() - generating:.1f} s")
+            incremental_csv = deliveries.incremental_delivery(
+                csv_files, data / "incremental-csv", args.incremental_rows
+            )
+            for format in args.formats:
+                if format == "csv":
+                    files, incremental = csv_files, incremental_csv
+                else:
+                    files = deliveries.as_parquet(csv_files, data / "parquet")
+                    incremental = deliveries.as_parquet(incremental_csv, data / "parquet")
+                bench.size_and_format(
+                    size,
+                    format,
+                    files,
+                    incremental,
+                    args.incremental_rows,
+                    not args.no_peer,
+                    args.landing_only,
+                )
+            deliveries.remove(data)
+    finally:
+        store.stop()
+    found = targets(bench.results)
+    print_table(bench.results, found)
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "started_at": started_at.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "load_average_at_end": load_average(),
+        "machine": machine(),
+        "code": code_version(args.from_commit),
+        "settings": settings,
+        "results": bench.results,
+        "targets": found,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, indent=1, default=str)
+    stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
+    (args.out / "results.json").write_text(text)
+    (args.out / f"results-{stamp}.json").write_text(text)
+    (args.out / "results.md").write_text(markdown(document))
+    shutil.copy(bench.log, args.out / f"steps-{stamp}.log")
+    print(
+        f"\nwritten to {args.out}: results.json, results-{stamp}.json, results.md, "
+        f"steps-{stamp}.log"
+    )
+    if args.workdir is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
