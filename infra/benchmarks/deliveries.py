@@ -2,8 +2,9 @@
 
 CSV: the tx_dfps monthly extracts of `generate_estate(..., screening_rows=N)`, four months of
 N/4 rows each, with the generator's handful of impossible dates (quarantined at landing).
-Parquet: the same rows as a warehouse extract sends them, typed, under the Parquet
-contributor tx_jjd; a warehouse holds no impossible date, so those few rows are left out.
+Parquet: the same rows as a warehouse extract sends them, typed, under a Parquet
+contributor of screenings; a warehouse holds no impossible date, so those few rows are left
+out.
 The incremental delivery is a new month of the same layout, with its own screening ids.
 """
 
@@ -19,7 +20,6 @@ from infra.demo.generate import generate_estate
 
 SOURCE = "screenings"
 CSV_CONTRIBUTOR = "tx_dfps"
-PARQUET_CONTRIBUTOR = "tx_jjd"
 INCREMENTAL_MONTH = "2024-07"
 # The other contributors' deliveries are generated too; this scale keeps them at one row.
 _TINY_SCALE = 1e-6
@@ -33,17 +33,17 @@ def csv_deliveries(out: Path, rows: int, seed: int) -> dict[str, Path]:
     return {path.relative_to(estate).as_posix(): path for path in files}
 
 
-def parquet_key(csv_key: str) -> str:
-    delivery = csv_key.split("/")[1].replace(f"{CSV_CONTRIBUTOR}__", f"{PARQUET_CONTRIBUTOR}__")
+def parquet_key(csv_key: str, contributor: str) -> str:
+    delivery = csv_key.split("/")[1].replace(f"{CSV_CONTRIBUTOR}__", f"{contributor}__")
     return f"{SOURCE}/{delivery}/screenings.parquet"
 
 
-def as_parquet(csv_files: dict[str, Path], out: Path) -> dict[str, Path]:
-    """The CSV deliveries as typed Parquet, one object per delivery, zstd like bronze."""
+def as_parquet(csv_files: dict[str, Path], out: Path, contributor: str) -> dict[str, Path]:
+    """The CSV deliveries as typed Parquet under `contributor`, one object per delivery."""
     converted = {}
     connection = duckdb.connect()
     for key, path in csv_files.items():
-        target = out / parquet_key(key)
+        target = out / parquet_key(key, contributor)
         target.parent.mkdir(parents=True, exist_ok=True)
         connection.execute(
             f"""
@@ -57,7 +57,7 @@ def as_parquet(csv_files: dict[str, Path], out: Path) -> dict[str, Path]:
             ) TO '{target}' (FORMAT parquet, COMPRESSION zstd)
             """
         )
-        converted[parquet_key(key)] = target
+        converted[parquet_key(key, contributor)] = target
     connection.close()
     return converted
 
