@@ -1,9 +1,10 @@
 """The gates a bronze candidate passes before it is published: a GE suite and a pandera model.
 
 Landing parses a delivery into a local Parquet candidate; the gates decide whether it may
-replace what bronze holds. The GE suite runs as SQL in DuckDB over the table bronze would
-become (the released objects plus the candidate), so rules across deliveries, such as unique
-ids, hold; the pandera model checks the adapter's output frame, the candidate alone. A failed
+replace what bronze holds. The GE suite runs as SQL in DuckDB: its row rules over the
+candidate, its uniqueness rules over the key columns of the table bronze would become (the
+released objects plus the candidate), so ids stay unique across deliveries while a delivery
+costs its own size, not bronze's. The pandera model checks the candidate too. A failed
 gate holds the delivery back, the previous bronze stays, and the asset's blocking checks fail
 so nothing downstream runs on it. A data set without a suite or model has no such gate.
 """
@@ -25,6 +26,7 @@ from orchestration.lib.source_specs import SourceSpec
 
 GE_CHECK = "great_expectations_suite"
 PANDERA_CHECK = "pandera_schema"
+UNIQUENESS_RULES = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class BronzeGates:
     def check_specs(self) -> list[dg.AssetCheckSpec]:
         descriptions = {
             GE_CHECK: f"The GE suite in expectations/bronze/{self.spec.name}.py, run as SQL in "
-            "DuckDB over the released bronze plus each new delivery.",
+            "DuckDB on each new delivery; its uniqueness rules over the released bronze plus "
+            "the delivery.",
             PANDERA_CHECK: f"The pandera model in expectations/bronze/{self.spec.name}.py, run "
             "on each new delivery as the adapter read it.",
         }
@@ -53,17 +56,24 @@ class BronzeGates:
         ]
 
     def gate(self, lake: LakeResource) -> Gate:
-        from expectations.pandera_gate import validate_frame
-
-        suite = registry.suite_for("bronze", self.spec.name)
-        model = registry.pandera_model_for("bronze", self.spec.name)
+        """The verdict landing asks for each delivery. The suite and the model are loaded at
+        the first delivery, so a run with nothing new to land never imports GE or pandera."""
+        loaded: dict[str, Any] = {}
 
         def verdict(raw: RawObject, candidate: Path) -> GateVerdict:
+            if not loaded:
+                from expectations.pandera_gate import validate_frame
+
+                loaded["suite"] = registry.suite_for("bronze", self.spec.name)
+                loaded["model"] = registry.pandera_model_for("bronze", self.spec.name)
+                loaded["validate_frame"] = validate_frame
             results = {}
-            if suite is not None:
-                results[GE_CHECK] = self._great_expectations(lake, raw, candidate, suite)
-            if model is not None:
-                results[PANDERA_CHECK] = validate_frame(pl.scan_parquet(candidate), model)
+            if loaded["suite"] is not None:
+                results[GE_CHECK] = self._great_expectations(lake, raw, candidate, loaded["suite"])
+            if loaded["model"] is not None:
+                results[PANDERA_CHECK] = loaded["validate_frame"](
+                    pl.scan_parquet(candidate), loaded["model"]
+                )
             return GateVerdict(
                 passed=all(result.success for result in results.values()),
                 results={name: result.as_metadata() for name, result in results.items()},
@@ -74,22 +84,45 @@ class BronzeGates:
     def _great_expectations(
         self, lake: LakeResource, raw: RawObject, candidate: Path, suite: list
     ) -> GateResult:
+        """The suite's row rules over the candidate alone (released objects passed them when
+        they landed); its uniqueness rules over the key columns of released bronze plus the
+        candidate, so a delivery costs its own size plus one narrow scan of bronze."""
         from expectations.gx_duckdb import validate_relation
 
+        row_rules = [e for e in suite if not _spans_deliveries(e)]
+        key_rules = [e for e in suite if _spans_deliveries(e)]
+        secret = lake.object_store.duckdb_secret_sql()
+        outcomes = []
+        if row_rules:
+            setup = [secret, f"CREATE OR REPLACE VIEW bronze AS {_scan([str(candidate)])}"]
+            checked = validate_relation(
+                lambda: open_duckdb(":memory:"), "bronze", row_rules, setup_sql=setup
+            )
+            outcomes += checked.outcomes
+        if key_rules:
+            keys = sorted({column for rule in key_rules for column in _rule_columns(rule)})
+            files = [*self._released(lake, raw), str(candidate)]
+            setup = [secret, f"CREATE OR REPLACE VIEW bronze AS {_scan(files, keys)}"]
+            checked = validate_relation(
+                lambda: open_duckdb(":memory:"), "bronze", key_rules, setup_sql=setup
+            )
+            outcomes += checked.outcomes
+        return GateResult(
+            engine="great_expectations",
+            relation="bronze",
+            success=all(outcome.success for outcome in outcomes),
+            outcomes=outcomes,
+        )
+
+    def _released(self, lake: LakeResource, raw: RawObject) -> list[str]:
+        """Bronze objects of this data set other than the one `raw` would replace."""
         fs = lake.filesystem()
         replaced = f"{lake.lake_bucket}/{lake_layout.bronze_key(raw)}"
-        released = [
+        return [
             f"s3://{key}"
             for key in fs.glob(f"{lake.lake_bucket}/{lake_layout.bronze_glob(self.spec.name)}")
             if key != replaced
         ]
-        files = ", ".join(f"'{path}'" for path in [*released, str(candidate)])
-        setup = [
-            lake.object_store.duckdb_secret_sql(),
-            "CREATE OR REPLACE VIEW bronze AS SELECT * FROM "
-            f"read_parquet([{files}], union_by_name = true)",
-        ]
-        return validate_relation(lambda: open_duckdb(":memory:"), "bronze", suite, setup_sql=setup)
 
     def check_results(self, report: LandingReport) -> list[dg.AssetCheckResult]:
         """One result per gate: failed when any delivery of this landing did not pass it."""
@@ -117,6 +150,22 @@ def gates_for(spec: SourceSpec) -> BronzeGates | None:
         if defined_by in declared
     )
     return BronzeGates(spec, names) if names else None
+
+
+def _spans_deliveries(expectation: Any) -> bool:
+    """Uniqueness holds across deliveries, so it is the one rule checked against bronze."""
+    return expectation.expectation_type in UNIQUENESS_RULES
+
+
+def _rule_columns(expectation: Any) -> list[str]:
+    kwargs = expectation.configuration.kwargs
+    return [kwargs["column"]] if "column" in kwargs else list(kwargs["column_list"])
+
+
+def _scan(files: list[str], columns: list[str] | None = None) -> str:
+    listed = ", ".join(f"'{path}'" for path in files)
+    selected = ", ".join(f'"{column}"' for column in columns) if columns else "*"
+    return f"SELECT {selected} FROM read_parquet([{listed}], union_by_name = true)"
 
 
 def _check_metadata(verdicts: dict[str, dict], failed: dict[str, dict]) -> dict[str, Any]:
