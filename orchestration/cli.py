@@ -56,21 +56,9 @@ def _prepare_environment() -> None:
         applied.append("HUB_PSEUDONYM_KEY")
     from orchestration.lib.resources import LakeResource, dbt_environment
 
-    os.environ.update(dbt_environment(_lake_from_environment(LakeResource)))
+    os.environ.update(dbt_environment(LakeResource.from_environment()))
     if applied:
         console.print(f"[dim]development defaults for: {', '.join(sorted(applied))}[/dim]")
-
-
-def _lake_from_environment(lake_cls):
-    store = ObjectStore.from_environment()
-    return lake_cls(
-        endpoint_url=store.endpoint_url,
-        access_key_id=store.access_key_id,
-        secret_access_key=store.secret_access_key,
-        region=store.region,
-        raw_bucket=os.environ["HUB_RAW_BUCKET"],
-        lake_bucket=os.environ["HUB_LAKE_BUCKET"],
-    )
 
 
 def _filesystem(keys: tuple[str, str] | None = None):
@@ -328,7 +316,7 @@ def quarantine(data_set: str | None, limit: int) -> None:
 def _lake():
     from orchestration.lib.resources import LakeResource
 
-    return _lake_from_environment(LakeResource)
+    return LakeResource.from_environment()
 
 
 def extract(role: str, purpose: str) -> int:

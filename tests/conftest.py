@@ -71,14 +71,7 @@ def hub_env(object_store, tmp_path, monkeypatch) -> HubEnvironment:
     ensure_buckets(fs, [variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"]])
     from orchestration.lib.resources import LakeResource
 
-    lake = LakeResource(
-        endpoint_url=store.endpoint_url,
-        access_key_id=store.access_key_id,
-        secret_access_key=store.secret_access_key,
-        raw_bucket=variables["HUB_RAW_BUCKET"],
-        lake_bucket=variables["HUB_LAKE_BUCKET"],
-    )
-    for name, value in dbt_environment(lake).items():
+    for name, value in dbt_environment(LakeResource.from_environment()).items():
         monkeypatch.setenv(name, value)
     return HubEnvironment(
         tmp_path, variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"], fs, store

@@ -25,17 +25,8 @@ PEER_CHUNK_ROWS = 100_000
 
 def _lake():
     from orchestration.lib.resources import LakeResource
-    from orchestration.lib.settings import ObjectStore
 
-    store = ObjectStore.from_environment()
-    return LakeResource(
-        endpoint_url=store.endpoint_url,
-        access_key_id=store.access_key_id,
-        secret_access_key=store.secret_access_key,
-        region=store.region,
-        raw_bucket=os.environ["HUB_RAW_BUCKET"],
-        lake_bucket=os.environ["HUB_LAKE_BUCKET"],
-    )
+    return LakeResource.from_environment()
 
 
 def _raw_keys(lake) -> list[str]:

@@ -23,6 +23,19 @@ class LakeResource(dg.ConfigurableResource):
     raw_bucket: str = "raw"
     lake_bucket: str = "lake"
 
+    @classmethod
+    def from_environment(cls) -> LakeResource:
+        """The lake as the HUB_S3_* and HUB_*_BUCKET variables describe it (README: Configuration)."""
+        store = ObjectStore.from_environment()
+        return cls(
+            endpoint_url=store.endpoint_url,
+            access_key_id=store.access_key_id,
+            secret_access_key=store.secret_access_key,
+            region=store.region,
+            raw_bucket=os.environ["HUB_RAW_BUCKET"],
+            lake_bucket=os.environ["HUB_LAKE_BUCKET"],
+        )
+
     @property
     def object_store(self) -> ObjectStore:
         return ObjectStore(
@@ -41,6 +54,8 @@ class LakeResource(dg.ConfigurableResource):
 
 
 ENCRYPTION_KEY_VARIABLE = "HUB_WAREHOUSE_ENCRYPTION_KEY"
+MEMORY_LIMIT_VARIABLE = "HUB_DUCKDB_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -80,6 +95,8 @@ def open_duckdb(database: str, lake: LakeResource | None = None) -> duckdb.DuckD
             "extension_directory": str(duckdb_extension_directory()),
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": True,
+            # the same ceiling as the dbt build (profiles.yml); beyond it, DuckDB spills
+            "memory_limit": os.environ.get(MEMORY_LIMIT_VARIABLE, DEFAULT_MEMORY_LIMIT),
         },
     )
     if lake is not None:

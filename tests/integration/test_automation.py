@@ -26,14 +26,7 @@ def definitions(hub_env):
 
 
 def lake(hub_env) -> LakeResource:
-    store = hub_env.store
-    return LakeResource(
-        endpoint_url=store.endpoint_url,
-        access_key_id=store.access_key_id,
-        secret_access_key=store.secret_access_key,
-        raw_bucket=hub_env.raw_bucket,
-        lake_bucket=hub_env.lake_bucket,
-    )
+    return LakeResource.from_environment()
 
 
 def tick(definitions, hub_env, instance, cursor):

@@ -100,13 +100,7 @@ def hub(object_store, tmp_path_factory) -> Iterator[Hub]:
         store = StoreSettings.from_environment()
         fs = s3fs.S3FileSystem(**store.s3fs_options(), skip_instance_cache=True)
         ensure_buckets(fs, [variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"]])
-        lake = LakeResource(
-            endpoint_url=store.endpoint_url,
-            access_key_id=store.access_key_id,
-            secret_access_key=store.secret_access_key,
-            raw_bucket=variables["HUB_RAW_BUCKET"],
-            lake_bucket=variables["HUB_LAKE_BUCKET"],
-        )
+        lake = LakeResource.from_environment()
         for name, value in dbt_environment(lake).items():
             patch.setenv(name, value)
         estate = home / "estate"
