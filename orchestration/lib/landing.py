@@ -82,6 +82,7 @@ class DeliveryOutcome:
     report: dict[str, Any] = field(default_factory=dict)
     columns: list[str] = field(default_factory=list)
     gate_results: dict[str, Any] = field(default_factory=dict)
+    declaration: str = ""  # the contributor's declaration it was read with (fingerprint)
 
 
 @dataclass
@@ -199,12 +200,20 @@ def _land_one(
     read_format, read_options = (
         ("parquet", {}) if feed.format == API_FORMAT else (feed.format, feed.options)
     )
-    if previous and previous.get("version") == version:
+    # an unchanged object lands again when its contributor's declaration changed (a rename, a
+    # type), so bronze always has the shape the declaration gives
+    if (
+        previous
+        and previous.get("version") == version
+        and previous.get("declaration") == feed.fingerprint
+    ):
         return DeliveryOutcome(**{**previous, "status": "unchanged"})
     try:
-        return _parse_and_write(
+        landed = _parse_and_write(
             fs, raw, raw_uri, read_format, read_options, lake_bucket, version, now, gate
         )
+        landed.declaration = feed.fingerprint
+        return landed
     except AdapterError as error:
         outcome.error = str(error)
         return outcome

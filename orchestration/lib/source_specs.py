@@ -21,6 +21,8 @@ each contributor's deliveries. Example::
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,14 @@ class ContributorFeed:
 
     def accepts(self, file_name: str) -> bool:
         return fnmatch.fnmatch(file_name, self.files)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of how deliveries are read: when it changes, landed objects land again."""
+        declared = json.dumps(
+            {"format": self.format, "options": self.options}, sort_keys=True, default=str
+        )
+        return hashlib.sha256(declared.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,25 @@ def test_landing_again_changes_nothing_and_a_resend_replaces(fs, spec):
     assert len(fs.find("lake/bronze/screenings", withdirs=False)) == 3  # object, ledger, report
 
 
+def test_a_changed_declaration_lands_the_same_object_again(fs, spec):
+    put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV)
+    land_source(spec, fs, "raw", "lake", now=NOW)
+    assert bronze(fs, "screenings/tx_dfps__2024-06/screenings.csv.parquet").column_names[0] == (
+        "screening_id"
+    )
+    spec.contributors["tx_dfps"] = ContributorFeed(
+        "tx_dfps", "csv", "*.csv", {"rename": {"screening_id": "case_id"}}
+    )
+
+    relanded = land_source(spec, fs, "raw", "lake", now=NOW)
+
+    assert [o.status for o in relanded.outcomes] == ["landed"]
+    table = bronze(fs, "screenings/tx_dfps__2024-06/screenings.csv.parquet")
+    assert "case_id" in table.column_names and "screening_id" not in table.column_names
+    again = land_source(spec, fs, "raw", "lake", now=NOW)
+    assert [o.status for o in again.outcomes] == ["unchanged"]
+
+
 def test_a_broken_resend_keeps_the_last_good_bronze(fs, spec):
     put(fs, "screenings/la_ocs__2024-06/rows.json", json.dumps({"rows": [{"a": 1}]}).encode())
     land_source(spec, fs, "raw", "lake", now=NOW)
