@@ -9,6 +9,7 @@ gate holds the delivery back, the previous bronze stays, and the asset's blockin
 so nothing downstream runs on it. A data set without a suite or model has no such gate.
 """
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,30 +57,8 @@ class BronzeGates:
         ]
 
     def gate(self, lake: LakeResource) -> Gate:
-        """The verdict landing asks for each delivery. The suite and the model are loaded at
-        the first delivery, so a run with nothing new to land never imports GE or pandera."""
-        loaded: dict[str, Any] = {}
-
-        def verdict(raw: RawObject, candidate: Path) -> GateVerdict:
-            if not loaded:
-                from expectations.pandera_gate import validate_frame
-
-                loaded["suite"] = registry.suite_for("bronze", self.spec.name)
-                loaded["model"] = registry.pandera_model_for("bronze", self.spec.name)
-                loaded["validate_frame"] = validate_frame
-            results = {}
-            if loaded["suite"] is not None:
-                results[GE_CHECK] = self._great_expectations(lake, raw, candidate, loaded["suite"])
-            if loaded["model"] is not None:
-                results[PANDERA_CHECK] = loaded["validate_frame"](
-                    pl.scan_parquet(candidate), loaded["model"]
-                )
-            return GateVerdict(
-                passed=all(result.success for result in results.values()),
-                results={name: result.as_metadata() for name, result in results.items()},
-            )
-
-        return verdict
+        """The verdict landing asks for each delivery (see `_DeliveryGate`)."""
+        return _DeliveryGate(self, lake)
 
     def _great_expectations(
         self, lake: LakeResource, raw: RawObject, candidate: Path, suite: list
@@ -140,6 +119,68 @@ class BronzeGates:
                 )
             )
         return results
+
+
+class _DeliveryGate:
+    """A data set's gates as landing calls them, one verdict per new or changed delivery.
+
+    GE and pandera take seconds to import. Landing calls `prepare()` when it finds the first
+    delivery to land: they load in a background thread while that delivery downloads and
+    parses, and the first verdict waits for them. A run with nothing new never imports them.
+    """
+
+    def __init__(self, gates: BronzeGates, lake: LakeResource) -> None:
+        self.gates = gates
+        self.lake = lake
+        self.loader: _GateLoader | None = None
+
+    def prepare(self) -> None:
+        if self.loader is None:
+            self.loader = _GateLoader(self.gates.spec.name)
+            self.loader.start()
+
+    def __call__(self, raw: RawObject, candidate: Path) -> GateVerdict:
+        self.prepare()
+        suite, model, validate_frame = self.loader.loaded()
+        results = {}
+        if suite is not None:
+            results[GE_CHECK] = self.gates._great_expectations(self.lake, raw, candidate, suite)
+        if model is not None:
+            results[PANDERA_CHECK] = validate_frame(pl.scan_parquet(candidate), model)
+        return GateVerdict(
+            passed=all(result.success for result in results.values()),
+            results={name: result.as_metadata() for name, result in results.items()},
+        )
+
+
+class _GateLoader(threading.Thread):
+    """Imports a data set's suite and model off the landing's path; `loaded()` waits for them
+    and raises what the import raised (a broken suite fails the delivery, not the thread)."""
+
+    def __init__(self, data_set: str) -> None:
+        super().__init__(name=f"gates-{data_set}", daemon=True)
+        self.data_set = data_set
+        self.result: tuple[Any, Any, Any] | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            from expectations.gx_duckdb import validate_relation  # noqa: F401  (warm import)
+            from expectations.pandera_gate import validate_frame
+
+            self.result = (
+                registry.suite_for("bronze", self.data_set),
+                registry.pandera_model_for("bronze", self.data_set),
+                validate_frame,
+            )
+        except BaseException as error:  # handed to the landing thread by loaded()
+            self.error = error
+
+    def loaded(self) -> tuple[Any, Any, Any]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 def gates_for(spec: SourceSpec) -> BronzeGates | None:

@@ -61,7 +61,8 @@ class GateVerdict:
 
 
 Gate = Callable[[RawObject, Path], GateVerdict]
-"""(raw object, local candidate Parquet) -> verdict; the candidate is published only on a pass."""
+"""(raw object, local candidate Parquet) -> verdict; the candidate is published only on a pass.
+A gate with a `prepare()` method is told when the first delivery to gate starts parsing."""
 
 
 @dataclass
@@ -208,6 +209,8 @@ def _land_one(
         and previous.get("declaration") == feed.fingerprint
     ):
         return DeliveryOutcome(**{**previous, "status": "unchanged"})
+    if gate is not None and hasattr(gate, "prepare"):
+        gate.prepare()  # something will be gated: let the gate load while this one parses
     try:
         landed = _parse_and_write(
             fs, raw, raw_uri, read_format, read_options, lake_bucket, version, now, gate
