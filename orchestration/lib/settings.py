@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# A run tagged with it rebuilds incremental dbt models whole (`dbt build --full-refresh`).
+FULL_REFRESH_TAG = "hub/full_refresh"
 
 # Development-only credentials for the embedded object store on loopback. A real deployment
 # sets HUB_S3_ACCESS_KEY_ID and HUB_S3_SECRET_ACCESS_KEY (README: "Pointing at a real S3").

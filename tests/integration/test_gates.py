@@ -13,9 +13,9 @@ import dagster as dg
 import duckdb
 import pytest
 from dagster_dbt import DbtProject
+from hub_runs import run_for
 
 from infra.demo.generate import generate_estate
-from orchestration.defs.automation.sensors import selection_for
 from orchestration.lib.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.integration
@@ -35,21 +35,6 @@ def landed_hub(hub_env, tmp_path):
     first = run_for("screenings", "hotline")
     assert first.success
     return hub_env, estate
-
-
-def run_for(*data_sets: str) -> dg.ExecuteInProcessResult:
-    from orchestration.definitions import defs
-
-    definitions = defs()
-    graph = definitions.resolve_asset_graph()
-    keys = dg.AssetSelection.assets()
-    for name in data_sets:
-        keys |= selection_for(name)
-    job = definitions.resolve_implicit_global_asset_job_def()
-    with dg.DagsterInstance.get() as instance:
-        return job.execute_in_process(
-            instance=instance, asset_selection=list(keys.resolve(graph)), raise_on_error=False
-        )
 
 
 def screenings_in_gold(hub_env) -> int:

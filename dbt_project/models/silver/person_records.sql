@@ -1,6 +1,24 @@
 -- Person-level records of every data set, conformed in intermediate/conformed: pseudonymized
 -- keys, canonical demographic codes and age bands instead of dates of birth, county-level
--- geography at most. A data set joins with one more line.
-select * from {{ ref('int_screenings__person_records') }}
-union all by name
-select * from {{ ref('int_service_cases__person_records') }}
+-- geography at most. A data set joins with one more name in `conformed`.
+--
+-- Incremental by raw object (macros/incremental_by_raw_object.sql): a run loads only the
+-- objects whose version (raw_key, landed_at) this table does not hold yet, replacing the rows
+-- of their earlier version, and drops the rows of objects bronze no longer holds. The
+-- full_refresh job rebuilds it whole.
+{% set conformed = ['int_screenings__person_records', 'int_service_cases__person_records'] %}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='raw_key',
+    on_schema_change='fail',
+    post_hook="{{ delete_rows_of_removed_objects(" ~ conformed | tojson ~ ") }}",
+) }}
+
+{% set scope = raw_objects_to_load(conformed) %}
+
+{% for name in conformed %}
+select * from {{ ref(name) }} {{ scope }}
+{% if not loop.last %}union all by name{% endif %}
+{% endfor %}

@@ -2,10 +2,14 @@
 
 import dagster as dg
 
+from orchestration.lib.settings import FULL_REFRESH_TAG
+
 full_refresh = dg.define_asset_job(
     "full_refresh",
     selection=dg.AssetSelection.all(),
-    description="Land every data set, rebuild silver and gold, export gold Parquet.",
+    description="Land every data set, rebuild silver and gold whole (incremental models "
+    "too), export gold Parquet.",
+    tags={FULL_REFRESH_TAG: "true"},
 )
 
 

@@ -12,7 +12,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.lib.dbt_translation import HubDbtTranslator
 from orchestration.lib.resources import LakeResource, export_dbt_environment
-from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.lib.settings import DBT_PROJECT_DIR, FULL_REFRESH_TAG
 
 WAREHOUSE_POOL = "warehouse"
 
@@ -38,7 +38,10 @@ def transform() -> dg.Definitions:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, lake: LakeResource
     ):
         export_dbt_environment(lake)
-        yield from dbt.cli(["build"], context=context).stream()
+        # incremental models load only new deliveries, unless the run asks for a rebuild
+        full = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+        arguments = ["build", "--full-refresh"] if full else ["build"]
+        yield from dbt.cli(arguments, context=context).stream()
 
     return dg.Definitions(
         assets=[warehouse_models],

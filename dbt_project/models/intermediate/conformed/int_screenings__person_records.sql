@@ -45,6 +45,7 @@ conformed as (
             ~ "case when concern_level is not null then ['concern_level'] else [] end)"
         ) }} as taxonomy_cells,
         raw_key,
+        landed_at,
         delivery,
         contributor
     from located

@@ -43,6 +43,7 @@ conformed as (
             'htcds_exploitation_type': "[trafficking_type]"
         }) }} as taxonomy_cells,
         raw_key,
+        landed_at,
         delivery,
         contributor
     from coded

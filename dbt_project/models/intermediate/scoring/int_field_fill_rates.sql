@@ -2,6 +2,8 @@
 -- empty), the basis of the completeness criterion.
 {% set silver_models = ['person_records', 'cases', 'indicator_observations', 'policies'] %}
 {% set not_fields = ['data_set', 'taxonomy_cells', 'raw_key', 'delivery', 'contributor'] %}
+-- lineage a model carries beyond the shared columns, not a field to fill
+{% set lineage_fields = {'person_records': ['landed_at']} %}
 
 with
 
@@ -12,7 +14,7 @@ with
         data_set,
         count(*) as total_rows,
         count(
-            nullif(nullif(cast(columns(* exclude ({{ not_fields | join(', ') }})) as varchar),
+            nullif(nullif(cast(columns(* exclude ({{ (not_fields + lineage_fields.get(model, [])) | join(', ') }})) as varchar),
             'unknown'), 'unmapped')
         )
     from {{ ref(model) }}

@@ -80,6 +80,7 @@ renamed as (
 
         -- lineage
         _raw_key as raw_key,
+        _ingested_at as landed_at,
         _delivery as delivery,
         _contributor as contributor,
         _row_number as raw_row_number
