@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,15 +149,22 @@ def land_source(
         if outcome is not None
     ]
     present: set[str] = set()
+    planned: list[DeliveryOutcome | _Pending] = []
     for key, version in _list_raw(fs, raw_bucket, spec.name):
         if is_withdrawn(key, withdrawn):
             # Raw stays as delivered, but a withdrawn contributor's objects count as absent,
             # so they never land again and whatever bronze still holds of them is removed.
             continue
         present.add(f"{raw_bucket}/{key}")
-        outcomes.append(
-            _land_one(spec, fs, raw_bucket, lake_bucket, key, version, ledger, now, gate)
-        )
+        planned.append(_plan_one(spec, raw_bucket, key, version, ledger))
+    pending = [item for item in planned if isinstance(item, _Pending)]
+    if pending and gate is not None and hasattr(gate, "prepare"):
+        gate.prepare()  # something will be gated: let the gate load while the first parses
+    with _Downloads(fs, [item.raw_uri for item in pending]) as downloads:
+        for item in planned:
+            if isinstance(item, _Pending):
+                item = _land_pending(item, fs, lake_bucket, now, gate, downloads)
+            outcomes.append(item)
     removed = sorted(set(ledger) - present)
     for key in removed:
         _remove_landed(fs, lake_bucket, ledger.pop(key))
@@ -169,38 +178,41 @@ def land_source(
     return report
 
 
-def _land_one(
-    spec: SourceSpec,
-    fs: Any,
-    raw_bucket: str,
-    lake_bucket: str,
-    key: str,
-    version: str,
-    ledger: dict[str, dict],
-    now: datetime,
-    gate: Gate | None,
-) -> DeliveryOutcome:
+@dataclass(frozen=True)
+class _Pending:
+    """A raw object this landing must read: new, changed, or read under a changed declaration."""
+
+    raw: RawObject
+    raw_uri: str
+    version: str
+    feed: ContributorFeed
+
+
+def _plan_one(
+    spec: SourceSpec, raw_bucket: str, key: str, version: str, ledger: dict[str, dict]
+) -> DeliveryOutcome | _Pending:
+    """What to do with one raw object: its outcome already (failed, ignored, unchanged), or
+    pending, to be read."""
     raw_uri = f"{raw_bucket}/{key}"
     try:
         raw = lake_layout.parse_raw_key(key)
     except LayoutError as error:
         return DeliveryOutcome(raw_uri, "", "", "failed", version=version, error=str(error))
     feed = spec.feed_for(raw.contributor)
-    outcome = DeliveryOutcome(raw_uri, raw.delivery, raw.contributor, "failed", version=version)
     if feed is None:
-        outcome.error = (
-            f"{raw_uri}: contributor {raw.contributor!r} is not declared for {spec.name}; "
-            f"add it under meta.hub.contributors in {spec.declared_in.name} or move the file"
+        return DeliveryOutcome(
+            raw_uri,
+            raw.delivery,
+            raw.contributor,
+            "failed",
+            version=version,
+            error=f"{raw_uri}: contributor {raw.contributor!r} is not declared for "
+            f"{spec.name}; add it under meta.hub.contributors in {spec.declared_in.name} or "
+            "move the file",
         )
-        return outcome
     if not feed.accepts(raw.file_name):
-        outcome.status = "ignored"
-        return outcome
+        return DeliveryOutcome(raw_uri, raw.delivery, raw.contributor, "ignored", version=version)
     previous = ledger.get(raw_uri)
-    # an API contributor's pulls are kept in raw as Parquet snapshots; land those as Parquet
-    read_format, read_options = (
-        ("parquet", {}) if feed.format == API_FORMAT else (feed.format, feed.options)
-    )
     # an unchanged object lands again when its contributor's declaration changed (a rename, a
     # type), so bronze always has the shape the declaration gives
     if (
@@ -209,23 +221,88 @@ def _land_one(
         and previous.get("declaration") == feed.fingerprint
     ):
         return DeliveryOutcome(**{**previous, "status": "unchanged"})
-    if gate is not None and hasattr(gate, "prepare"):
-        gate.prepare()  # something will be gated: let the gate load while this one parses
+    return _Pending(raw, raw_uri, version, feed)
+
+
+def _land_pending(
+    item: _Pending,
+    fs: Any,
+    lake_bucket: str,
+    now: datetime,
+    gate: Gate | None,
+    downloads: _Downloads,
+) -> DeliveryOutcome:
+    # an API contributor's pulls are kept in raw as Parquet snapshots; land those as Parquet
+    read_format, read_options = (
+        ("parquet", {}) if item.feed.format == API_FORMAT else (item.feed.format, item.feed.options)
+    )
     try:
+        local_raw, sha256 = downloads.take(item.raw_uri)
         landed = _parse_and_write(
-            fs, raw, raw_uri, read_format, read_options, lake_bucket, version, now, gate
-        )
-        landed.declaration = feed.fingerprint
+            fs, item.raw, item.raw_uri, local_raw, sha256, read_format, read_options,
+            lake_bucket, item.version, now, gate,
+        )  # fmt: skip
+        landed.declaration = item.feed.fingerprint
         return landed
     except AdapterError as error:
-        outcome.error = str(error)
-        return outcome
+        return DeliveryOutcome(
+            item.raw_uri,
+            item.raw.delivery,
+            item.raw.contributor,
+            "failed",
+            version=item.version,
+            error=str(error),
+        )
+
+
+class _Downloads:
+    """The raw objects a landing reads, downloaded (and hashed) one ahead of the parsing, in a
+    background thread: the next object's transfer overlaps this one's parse, gates and upload.
+    Each local copy is deleted once its object has landed."""
+
+    def __init__(self, fs: Any, uris: list[str]) -> None:
+        self.fs = fs
+        self.uris = uris
+        self.workdir = Path(tempfile.mkdtemp(prefix="hub-raw-"))
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="raw-download")
+        self.started: dict[str, Future] = {}
+        self.taken: Path | None = None
+
+    def __enter__(self) -> _Downloads:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for future in self.started.values():
+            future.cancel()
+        self.pool.shutdown(wait=True)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _start(self, uri: str) -> Future:
+        if uri not in self.started:
+            position = self.uris.index(uri)
+            local = self.workdir / f"{position:06d}-{uri.rsplit('/', 1)[-1]}"
+            self.started[uri] = self.pool.submit(_download_hashing, self.fs, uri, local)
+        return self.started[uri]
+
+    def take(self, uri: str) -> tuple[Path, str]:
+        """The local copy of `uri` and its SHA-256, once downloaded; starts the next one."""
+        if self.taken is not None:
+            self.taken.unlink(missing_ok=True)
+        current = self._start(uri)
+        position = self.uris.index(uri)
+        if position + 1 < len(self.uris):
+            self._start(self.uris[position + 1])
+        local, sha256 = current.result()
+        self.taken = local
+        return local, sha256
 
 
 def _parse_and_write(
     fs: Any,
     raw: RawObject,
     raw_uri: str,
+    local_raw: Path,
+    sha256: str,
     format: str | None,
     options: dict[str, Any],
     lake_bucket: str,
@@ -234,8 +311,6 @@ def _parse_and_write(
     gate: Gate | None,
 ) -> DeliveryOutcome:
     with tempfile.TemporaryDirectory(prefix="hub-landing-") as workdir:
-        local_raw = Path(workdir) / raw.file_name
-        sha256 = _download_hashing(fs, raw_uri, local_raw)
         bronze_file = Path(workdir) / "bronze.parquet"
         rejections: list[Rejection] = []
         report: dict[str, Any] = {}
@@ -410,13 +485,13 @@ def _object_version(info: dict) -> str:
     return f"size={info.get('size')};modified={modified}"
 
 
-def _download_hashing(fs: Any, uri: str, destination: Path) -> str:
+def _download_hashing(fs: Any, uri: str, destination: Path) -> tuple[Path, str]:
     digest = hashlib.sha256()
     with fs.open(uri, "rb", block_size=8 * 1024 * 1024) as source, destination.open("wb") as out:
         while chunk := source.read(8 * 1024 * 1024):
             digest.update(chunk)
             out.write(chunk)
-    return digest.hexdigest()
+    return destination, digest.hexdigest()
 
 
 def _read_ledger(fs: Any, lake_bucket: str, source: str) -> dict[str, dict]:
