@@ -1,23 +1,27 @@
 {#-
     Silver loaded incrementally by raw object. Every row carries the raw object it came from
     (raw_key) and when that object landed (landed_at): together, the object's version. Bronze
-    replaces an object whole, so a run loads exactly the versions silver does not hold.
+    replaces an object whole, so a run loads exactly the versions silver does not hold. The
+    versions bronze holds are read from the two lineage columns of its Parquet files alone.
 -#}
 
-{#- A WHERE clause limiting the models named to the raw objects this run must load: none on a
-    full build, else the raw keys of the versions bronze holds and this table does not. The
-    keys are listed as constants, so DuckDB skips every other bronze file at the scan. -#}
-{% macro raw_objects_to_load(model_names) -%}
+{#- Each version (raw_key, landed_at) in the bronze tables given as [source, table] pairs. -#}
+{% macro bronze_versions(bronze_tables) -%}
+    {%- for pair in bronze_tables %}
+    select distinct _raw_key as raw_key, _ingested_at as landed_at
+    from {{ bronze(source(pair[0], pair[1])) }}
+    {%- if not loop.last %} union {% endif -%}
+    {% endfor %}
+{%- endmacro %}
+
+{#- A WHERE clause limiting the run to the raw objects it must load: none on a full build,
+    else the raw keys of the versions bronze holds and this table does not, as constants. -#}
+{% macro raw_objects_to_load(bronze_tables) -%}
     {%- if not execute or not is_incremental() -%}
         {{ return('') }}
     {%- endif -%}
     {%- set versions_to_load -%}
-        (
-        {%- for name in model_names %}
-            select distinct raw_key, landed_at from {{ ref(name) }}
-            {%- if not loop.last %} union {% endif -%}
-        {% endfor %}
-        )
+        ({{ bronze_versions(bronze_tables) }})
         except
         select distinct raw_key, landed_at from {{ this }}
     {%- endset -%}
@@ -32,13 +36,9 @@
     {{ return('where raw_key in (' ~ literals | join(', ') ~ ')') }}
 {%- endmacro %}
 
-{#- Post-hook: the rows of raw objects that no longer reach the models named (withdrawn
-    contributors, removed deliveries) leave the table. -#}
-{% macro delete_rows_of_removed_objects(model_names) -%}
-    delete from {{ this }} where raw_key not in (
-    {%- for name in model_names %}
-        select raw_key from {{ ref(name) }}
-        {%- if not loop.last %} union {% endif -%}
-    {% endfor %}
-    )
+{#- Post-hook: the rows of raw objects bronze no longer holds (withdrawn contributors,
+    removed deliveries) leave the table. -#}
+{% macro delete_rows_of_removed_objects(bronze_tables) -%}
+    delete from {{ this }}
+    where raw_key not in (select raw_key from ({{ bronze_versions(bronze_tables) }}))
 {%- endmacro %}

@@ -1,7 +1,8 @@
 """The floor for the bronze gates: the same checks as one plain DuckDB query.
 
-The GE suite runs over `relation` (released bronze plus the candidate); the pandera model over
-the candidate's rows only, as the pipeline runs them. One SELECT answers both, with one count
+As the pipeline runs them, the GE suite's row rules and the pandera model check the
+candidate's rows, the uniqueness rules the whole `relation` (released bronze plus the
+candidate). One SELECT answers both, with one count
 of offending rows per check, in a single scan. A pandera check written as Python over the
 whole frame (`@dataframe_check`) has no SQL form here; each such check in the bronze models
 is the twin of a GE row rule, which the query already answers over every row.
@@ -32,8 +33,11 @@ def _in_list(values: Sequence[Any]) -> str:
     return ", ".join(_literal(value) for value in values)
 
 
-def suite_counts(suite: Sequence[Expectation], relation: str, columns: Sequence[str]) -> list[str]:
-    """One aggregate per expectation: the rows (or columns) that break it."""
+def suite_counts(
+    suite: Sequence[Expectation], relation: str, columns: Sequence[str], candidate: str
+) -> list[str]:
+    """One aggregate per expectation: the rows (or columns) that break it. Row rules count the
+    rows where `candidate` holds; uniqueness counts over the whole relation, as the gate does."""
     expect = gx.expectations
     counts = []
     for item in suite:
@@ -41,7 +45,7 @@ def suite_counts(suite: Sequence[Expectation], relation: str, columns: Sequence[
             missing = [c for c in item.column_set if c not in columns]
             counts.append(str(len(missing)))
         elif isinstance(item, expect.ExpectColumnValuesToNotBeNull):
-            counts.append(f"count(*) FILTER (WHERE {item.column} IS NULL)")
+            counts.append(f"count(*) FILTER (WHERE {candidate} AND {item.column} IS NULL)")
         elif isinstance(item, expect.ExpectColumnValuesToBeUnique):
             counts.append(f"count({item.column}) - count(DISTINCT {item.column})")
         elif isinstance(item, expect.ExpectCompoundColumnsToBeUnique):
@@ -50,11 +54,13 @@ def suite_counts(suite: Sequence[Expectation], relation: str, columns: Sequence[
             counts.append(f"count(*) FILTER (WHERE {present}) - count(DISTINCT ({listed}))")
         elif isinstance(item, expect.ExpectColumnValuesToBeInSet):
             counts.append(
-                f"count(*) FILTER (WHERE {item.column} NOT IN ({_in_list(item.value_set)}))"
+                f"count(*) FILTER (WHERE {candidate} "
+                f"AND {item.column} NOT IN ({_in_list(item.value_set)}))"
             )
         elif isinstance(item, expect.ExpectColumnValuesToMatchRegex):
             counts.append(
-                f"count(*) FILTER (WHERE NOT regexp_matches({item.column}, {_literal(item.regex)}))"
+                f"count(*) FILTER (WHERE {candidate} "
+                f"AND NOT regexp_matches({item.column}, {_literal(item.regex)}))"
             )
         elif isinstance(item, expect.ExpectColumnValuesToBeBetween):
             bounds = []
@@ -62,9 +68,10 @@ def suite_counts(suite: Sequence[Expectation], relation: str, columns: Sequence[
                 bounds.append(f"{item.column} < {_literal(item.min_value)}")
             if item.max_value is not None:
                 bounds.append(f"{item.column} > {_literal(item.max_value)}")
-            counts.append(f"count(*) FILTER (WHERE {' OR '.join(bounds)})")
+            counts.append(f"count(*) FILTER (WHERE {candidate} AND ({' OR '.join(bounds)}))")
         elif isinstance(item, ExpectNoViolatingRows):
-            query = item.unexpected_rows_query.replace("{batch}", relation)
+            rows = f"(SELECT * FROM {relation} WHERE {candidate})"
+            query = item.unexpected_rows_query.replace("{batch}", rows)
             counts.append(f"(SELECT count(*) FROM ({query}))")
         else:
             raise NotImplementedError(f"no plain SQL for {type(item).__name__}; add it here")
@@ -109,7 +116,7 @@ def plain_sql(
 ) -> str:
     """Every gate check as one SELECT over `relation`; each output column counts offenders."""
     counts = [
-        *(suite_counts(suite, relation, columns) if suite else []),
+        *(suite_counts(suite, relation, columns, candidate) if suite else []),
         *(model_counts(model, candidate) if model else []),
     ]
     return "SELECT\n    " + ",\n    ".join(counts) + f"\nFROM {relation}"

@@ -139,9 +139,13 @@ class _DeliveryGate:
             self.loader = _GateLoader(self.gates.spec.name)
             self.loader.start()
 
-    def __call__(self, raw: RawObject, candidate: Path) -> GateVerdict:
+    def loaded(self) -> tuple[Any, Any, Any]:
+        """The suite, the model and pandera's validator, once loaded."""
         self.prepare()
-        suite, model, validate_frame = self.loader.loaded()
+        return self.loader.loaded()
+
+    def __call__(self, raw: RawObject, candidate: Path) -> GateVerdict:
+        suite, model, validate_frame = self.loaded()
         results = {}
         if suite is not None:
             results[GE_CHECK] = self.gates._great_expectations(self.lake, raw, candidate, suite)

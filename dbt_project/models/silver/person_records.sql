@@ -7,16 +7,20 @@
 -- of their earlier version, and drops the rows of objects bronze no longer holds. The
 -- full_refresh job rebuilds it whole.
 {% set conformed = ['int_screenings__person_records', 'int_service_cases__person_records'] %}
+{#- the bronze tables those read, whose versions are listed straight from the Parquet -#}
+{% set bronze_tables = [['screenings', 'screenings'], ['service_cases', 'service_cases']] %}
+-- depends_on: {{ source('screenings', 'screenings') }}
+-- depends_on: {{ source('service_cases', 'service_cases') }}
 
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='raw_key',
     on_schema_change='fail',
-    post_hook="{{ delete_rows_of_removed_objects(" ~ conformed | tojson ~ ") }}",
+    post_hook="{{ delete_rows_of_removed_objects(" ~ bronze_tables | tojson ~ ") }}",
 ) }}
 
-{% set scope = raw_objects_to_load(conformed) %}
+{% set scope = raw_objects_to_load(bronze_tables) %}
 
 {% for name in conformed %}
 select * from {{ ref(name) }} {{ scope }}
