@@ -8,53 +8,52 @@
 {% macro taxonomy_cells(data_set, indicator_kind=none, codes=none) -%}
     {%- set rules = indicator_kind if indicator_kind is mapping
         else ({indicator_kind: codes} if indicator_kind else {}) -%}
-    coalesce((
-        select list(distinct cell.cell_id order by cell.cell_id)
-        from {{ ref('int_taxonomy_rules_grouped') }} as r,
-            unnest(r.taxonomy_cells) as cell(cell_id)
-        where r.data_set = '{{ data_set }}'
-          and (
-            r.indicator_kind = 'data_set'
+    {#- the data set's rules, read once per query; each row filters them with its codes -#}
+    coalesce(list_sort(list_distinct(flatten(list_transform(
+        list_filter(
+            (
+                select list({'kind': r.indicator_kind, 'code': r.indicator_code,
+                             'cells': r.taxonomy_cells})
+                from {{ ref('int_taxonomy_rules_grouped') }} as r
+                where r.data_set = '{{ data_set }}'
+            ),
+            rule -> rule.kind = 'data_set'
             {%- for kind, kind_codes in rules.items() %}
-            or (
-                r.indicator_kind = '{{ kind }}'
-                and list_contains({{ kind_codes }}, r.indicator_code)
-            )
+                or (rule.kind = '{{ kind }}' and list_contains({{ kind_codes }}, rule.code))
             {%- endfor %}
-          )
-    ), []::varchar[])
+        ),
+        rule -> rule.cells
+    )))), []::varchar[])
 {%- endmacro %}
 
 {#-
   A source code mapped through a code seed: 'unknown' when absent, 'unmapped' when unknown.
-  The seed's columns are renamed inside, so the caller's unqualified columns stay its own.
+  The seed is read once per query into a map (macros/geography.sql: lookup_map).
 -#}
 {% macro canonical_code(seed, code_column, field=none) -%}
+    {%- set codes -%}
+        select lower(trim(cast(source_code as varchar))) as k, canonical_code as v
+        from {{ ref(seed) }}
+        {%- if field %}
+        where field = '{{ field }}'
+        {%- endif %}
+    {%- endset -%}
     case
         when {{ code_column }} is null or trim({{ code_column }}) = '' then 'unknown'
-        else coalesce((
-            select any_value(m.seed_canonical_code)
-            from (
-                select
-                    lower(trim(cast(source_code as varchar))) as seed_source_code,
-                    canonical_code as seed_canonical_code
-                from {{ ref(seed) }}
-                {%- if field %}
-                where field = '{{ field }}'
-                {%- endif %}
-            ) as m
-            where m.seed_source_code = lower(trim({{ code_column }}))
-        ), 'unmapped')
+        else coalesce({{ lookup_map(codes) }}[lower(trim({{ code_column }}))], 'unmapped')
     end
 {%- endmacro %}
 
 {#- The age band seed's label for an age in whole years. -#}
 {% macro age_band(age_column) -%}
-    coalesce((
-        select any_value(b.age_band)
-        from {{ ref('age_bands') }} as b
-        where {{ age_column }} between b.min_age and coalesce(b.max_age, 200)
-    ), 'unknown')
+    coalesce(list_filter(
+        (
+            select list({'low': b.min_age, 'high': coalesce(b.max_age, 200), 'band': b.age_band}
+                        order by b.min_age)
+            from {{ ref('age_bands') }} as b
+        ),
+        band -> {{ age_column }} between band.low and band.high
+    )[1].band, 'unknown')
 {%- endmacro %}
 
 {#- One value of the scoring_settings seed, as a scalar of the given type. -#}
