@@ -66,32 +66,35 @@ class BronzeGates:
         """The suite's row rules over the candidate alone (released objects passed them when
         they landed); its uniqueness rules over the key columns of released bronze plus the
         candidate, so a delivery costs its own size plus one narrow scan of bronze."""
-        from expectations.gx_duckdb import validate_relation
-
         row_rules = [e for e in suite if not _spans_deliveries(e)]
         key_rules = [e for e in suite if _spans_deliveries(e)]
-        secret = lake.object_store.duckdb_secret_sql()
         outcomes = []
         if row_rules:
-            setup = [secret, f"CREATE OR REPLACE VIEW bronze AS {_scan([str(candidate)])}"]
-            checked = validate_relation(
-                lambda: open_duckdb(":memory:"), "bronze", row_rules, setup_sql=setup
-            )
-            outcomes += checked.outcomes
+            outcomes += self._validate(lake, row_rules, _scan([str(candidate)]))
         if key_rules:
             keys = sorted({column for rule in key_rules for column in _rule_columns(rule)})
             files = [*self._released(lake, raw), str(candidate)]
-            setup = [secret, f"CREATE OR REPLACE VIEW bronze AS {_scan(files, keys)}"]
-            checked = validate_relation(
-                lambda: open_duckdb(":memory:"), "bronze", key_rules, setup_sql=setup
-            )
-            outcomes += checked.outcomes
+            outcomes += self._validate(lake, key_rules, _scan(files, keys))
         return GateResult(
             engine="great_expectations",
             relation="bronze",
             success=all(outcome.success for outcome in outcomes),
             outcomes=outcomes,
         )
+
+    @staticmethod
+    def _validate(lake: LakeResource, rules: list, relation_sql: str) -> list:
+        """The outcomes of `rules` over `relation_sql`, a query given to GE as the view bronze."""
+        from expectations.gx_duckdb import validate_relation
+
+        setup = [
+            lake.object_store.duckdb_secret_sql(),
+            f"CREATE OR REPLACE VIEW bronze AS {relation_sql}",
+        ]
+        checked = validate_relation(
+            lambda: open_duckdb(":memory:"), "bronze", rules, setup_sql=setup
+        )
+        return checked.outcomes
 
     def _released(self, lake: LakeResource, raw: RawObject) -> list[str]:
         """Bronze objects of this data set other than the one `raw` would replace."""
