@@ -263,6 +263,7 @@ class _Downloads:
     def __init__(self, fs: Any, uris: list[str]) -> None:
         self.fs = fs
         self.uris = uris
+        self.positions = {uri: position for position, uri in enumerate(uris)}
         self.workdir = Path(tempfile.mkdtemp(prefix="hub-raw-"))
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="raw-download")
         self.started: dict[str, Future] = {}
@@ -279,8 +280,7 @@ class _Downloads:
 
     def _start(self, uri: str) -> Future:
         if uri not in self.started:
-            position = self.uris.index(uri)
-            local = self.workdir / f"{position:06d}-{uri.rsplit('/', 1)[-1]}"
+            local = self.workdir / f"{self.positions[uri]:06d}-{uri.rsplit('/', 1)[-1]}"
             self.started[uri] = self.pool.submit(_download_hashing, self.fs, uri, local)
         return self.started[uri]
 
@@ -289,9 +289,9 @@ class _Downloads:
         if self.taken is not None:
             self.taken.unlink(missing_ok=True)
         current = self._start(uri)
-        position = self.uris.index(uri)
-        if position + 1 < len(self.uris):
-            self._start(self.uris[position + 1])
+        following = self.positions[uri] + 1
+        if following < len(self.uris):
+            self._start(self.uris[following])
         local, sha256 = current.result()
         self.taken = local
         return local, sha256
