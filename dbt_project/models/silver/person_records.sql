@@ -9,8 +9,9 @@
 {% set conformed = ['int_screenings__person_records', 'int_service_cases__person_records'] %}
 {#- the bronze tables those read, whose versions are listed straight from the Parquet -#}
 {% set bronze_tables = [['screenings', 'screenings'], ['service_cases', 'service_cases']] %}
--- depends_on: {{ source('screenings', 'screenings') }}
--- depends_on: {{ source('service_cases', 'service_cases') }}
+{% for pair in bronze_tables %}
+-- depends_on: {{ source(pair[0], pair[1]) }}
+{% endfor %}
 
 {{ config(
     materialized='incremental',
