@@ -49,19 +49,24 @@ def _materialize(selection_name: str) -> dict[str, Any]:
     import dagster as dg
 
     from orchestration.definitions import defs
-    from orchestration.defs.automation.sensors import selection_for
+    from orchestration.defs.automation.sensors import keys_to_run
 
-    selections = {
-        "all_bronze": dg.AssetSelection.groups("bronze"),
-        "bronze": dg.AssetSelection.assets(["bronze", SOURCE]),
-        "downstream": selection_for(SOURCE) - dg.AssetSelection.groups("bronze"),
-        "pipeline": selection_for(SOURCE),
-    }
     definitions = defs()
-    keys = list(selections[selection_name].resolve(definitions.resolve_asset_graph()))
+    graph = definitions.resolve_asset_graph()
     job = definitions.resolve_implicit_global_asset_job_def()
-    loaded = time.perf_counter()
     with dg.DagsterInstance.get() as instance:
+        # the pipeline is what the raw-bucket sensor would run for a new delivery
+        selections = {
+            "all_bronze": lambda: dg.AssetSelection.groups("bronze").resolve(graph),
+            "bronze": lambda: {dg.AssetKey(["bronze", SOURCE])},
+            "downstream": lambda: (
+                set(keys_to_run(SOURCE, graph, instance))
+                - dg.AssetSelection.groups("bronze").resolve(graph)
+            ),
+            "pipeline": lambda: keys_to_run(SOURCE, graph, instance),
+        }
+        keys = sorted(selections[selection_name]())
+        loaded = time.perf_counter()
         result = job.execute_in_process(
             instance=instance, asset_selection=keys, raise_on_error=False
         )

@@ -2,20 +2,19 @@
 
 import dagster as dg
 
-from orchestration.defs.automation.sensors import selection_for
+from orchestration.defs.automation.sensors import keys_to_run
 
 
 def run_for(*data_sets: str) -> dg.ExecuteInProcessResult:
-    """One run selecting each data set's bronze asset and everything downstream of it."""
+    """One run of what the sensor would run for each data set: its bronze asset, everything
+    downstream of it, and what those read that was never built or was built by other code."""
     from orchestration.definitions import defs
 
     definitions = defs()
     graph = definitions.resolve_asset_graph()
-    keys = dg.AssetSelection.assets()
-    for name in data_sets:
-        keys |= selection_for(name)
     job = definitions.resolve_implicit_global_asset_job_def()
     with dg.DagsterInstance.get() as instance:
+        keys = {key for name in data_sets for key in keys_to_run(name, graph, instance)}
         return job.execute_in_process(
-            instance=instance, asset_selection=list(keys.resolve(graph)), raise_on_error=False
+            instance=instance, asset_selection=sorted(keys), raise_on_error=False
         )

@@ -10,6 +10,7 @@ from dagster_aws.s3 import S3Resource
 from dagster_dbt import DbtProject
 
 from orchestration.defs.automation.run_failures import steward_run_failure_notes
+from orchestration.defs.automation.sensors import CODE_VERSION_TAG, keys_to_run, selection_for
 from orchestration.lib.resources import LakeResource
 from orchestration.lib.settings import DBT_PROJECT_DIR
 
@@ -68,6 +69,37 @@ def test_the_sensor_runs_only_the_data_set_with_a_new_delivery(definitions, hub_
     assert dg.AssetKey(["bronze", "screenings"]) in selected
     assert dg.AssetKey(["gold", "taxonomy_cell_scores"]) in selected
     assert not any(key.path[0] == "bronze" and key.path[1] != "screenings" for key in selected)
+
+
+def test_a_run_rebuilds_what_it_reads_only_where_it_is_stale(definitions):
+    graph = definitions.resolve_asset_graph()
+    hotline_view = dg.AssetKey(["staging", "stg_hotline__state_years"])
+    seed = dg.AssetKey(["reference", "us_states"])
+    bronze = dg.AssetSelection.groups("bronze").resolve(graph)
+
+    def built(instance, key, code_version):
+        tags = {CODE_VERSION_TAG: code_version} if code_version else {}
+        instance.report_runless_asset_event(dg.AssetMaterialization(key, tags=tags))
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        fresh = set(keys_to_run("screenings", graph, instance))
+        assert {hotline_view, seed} <= fresh, "a new warehouse builds what the path reads"
+
+        # every asset built, bronze first, by the code of these definitions
+        for key in sorted(bronze) + sorted(dg.AssetSelection.all().resolve(graph) - bronze):
+            built(instance, key, graph.get(key).code_version)
+        settled = set(keys_to_run("screenings", graph, instance))
+        assert hotline_view not in settled and seed not in settled
+        assert settled == selection_for("screenings").resolve(graph)
+        assert dg.AssetKey(["gold", "dataset_quality_scores"]) in settled
+
+        built(instance, dg.AssetKey(["bronze", "hotline"]), None)
+        assert hotline_view in keys_to_run("screenings", graph, instance), "newer bronze"
+        built(instance, hotline_view, graph.get(hotline_view).code_version)
+        assert hotline_view not in keys_to_run("screenings", graph, instance)
+
+        built(instance, hotline_view, "an earlier checksum")
+        assert hotline_view in keys_to_run("screenings", graph, instance), "other code"
 
 
 def test_a_failed_run_leaves_a_note_for_the_steward(hub_env):

@@ -1,6 +1,13 @@
 """The raw-bucket sensor: a run per data set with new deliveries, and only what depends on it."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import dagster as dg
+
+# the tag Dagster writes on each materialization: the code version that built it
+from dagster._core.definitions.data_version import CODE_VERSION_TAG
 from dagster_aws.s3 import S3Resource
 
 from orchestration.lib.raw_changes import (
@@ -13,18 +20,55 @@ from orchestration.lib.resources import LakeResource
 from orchestration.lib.settings import DBT_PROJECT_DIR
 from orchestration.lib.source_specs import load_source_specs
 
+if TYPE_CHECKING:
+    from dagster._core.definitions.assets.graph.base_asset_graph import (
+        BaseAssetGraph,
+    )
+
 
 def selection_for(data_set: str) -> dg.AssetSelection:
-    """What a new delivery of `data_set` refreshes: its bronze and everything downstream, plus
-    what those models read that no bronze asset feeds (seeds, views over them), which is cheap
-    and may be missing from a new warehouse; all seeds, since their tests relate them to each
-    other. Other data sets' bronze is not re-landed."""
-    downstream = dg.AssetSelection.assets(["bronze", data_set]).downstream()
-    return (
-        downstream
-        | (downstream.upstream() - dg.AssetSelection.groups("bronze"))
+    """What a new delivery of `data_set` refreshes: its bronze and everything downstream.
+    Other data sets' bronze is not re-landed."""
+    return dg.AssetSelection.assets(["bronze", data_set]).downstream()
+
+
+def keys_to_run(
+    data_set: str, graph: BaseAssetGraph, instance: dg.DagsterInstance
+) -> list[dg.AssetKey]:
+    """The assets a run for `data_set` materializes: `selection_for(data_set)`, plus what those
+    read outside bronze (other data sets' models, seeds) and any seed (their tests relate them
+    to each other) where it is stale: never built, built by other code, or older than a bronze
+    asset it reads (a run that stopped at a gate leaves the deliveries that passed in bronze).
+    Whatever else they read stands as the last run left it, so a delivery rebuilds its own
+    path, not the whole graph."""
+    target = selection_for(data_set)
+    refreshed = target.resolve(graph)
+    read = (
+        (target.upstream() - dg.AssetSelection.groups("bronze"))
         | dg.AssetSelection.groups("reference")
-    )
+    ).resolve(graph) - refreshed
+    bronze = dg.AssetSelection.groups("bronze").resolve(graph)
+    latest = instance.get_latest_materialization_events(read | bronze)
+
+    def bronze_read_by(key: dg.AssetKey) -> set[dg.AssetKey]:
+        return (
+            dg.AssetSelection.assets(key).upstream() & dg.AssetSelection.groups("bronze")
+        ).resolve(graph)
+
+    def stale(key: dg.AssetKey) -> bool:
+        built = latest.get(key)
+        if built is None or built.asset_materialization is None:
+            return True
+        code_version = graph.get(key).code_version
+        if (
+            code_version is not None
+            and built.asset_materialization.tags.get(CODE_VERSION_TAG) != code_version
+        ):
+            return True
+        landed = [latest.get(source) for source in bronze_read_by(key)]
+        return any(event is not None and event.timestamp > built.timestamp for event in landed)
+
+    return sorted(refreshed | {key for key in read if stale(key)})
 
 
 def list_raw_objects(raw_s3: S3Resource, bucket: str) -> dict[str, str]:
@@ -53,10 +97,9 @@ def sensors() -> dg.Definitions:
         sources = changed_sources(read_cursor(context.cursor), listing, declared)
         graph = context.repository_def.asset_graph
         for source in sorted(sources):
-            keys = selection_for(source).resolve(graph)
             yield dg.RunRequest(
                 run_key=f"{source}:{listing_digest(listing, source)}",
-                asset_selection=sorted(keys),
+                asset_selection=keys_to_run(source, graph, context.instance),
                 tags={"hub/data_set": source, "hub/trigger": "raw_deliveries"},
             )
         context.update_cursor(write_cursor(listing))
