@@ -25,15 +25,22 @@
         except
         select distinct raw_key, landed_at from {{ this }}
     {%- endset -%}
-    {%- set keys = run_query(versions_to_load).columns[0].values() | unique | list -%}
+    {{ return('where ' ~ raw_keys_in(versions_to_load)) }}
+{%- endmacro %}
+
+{#- `raw_key in (...)` with the raw keys a query returns in its first column, as constants
+    (so DuckDB prunes the files and row groups of other objects); `false` when it returns
+    none. -#}
+{% macro raw_keys_in(query) -%}
+    {%- set keys = run_query(query).columns[0].values() | unique | list -%}
     {%- if keys | length == 0 -%}
-        {{ return('where false') }}
+        {{ return('false') }}
     {%- endif -%}
     {%- set literals = [] -%}
     {%- for key in keys | sort -%}
         {%- do literals.append("'" ~ key | replace("'", "''") ~ "'") -%}
     {%- endfor -%}
-    {{ return('where raw_key in (' ~ literals | join(', ') ~ ')') }}
+    {{ return('raw_key in (' ~ literals | join(', ') ~ ')') }}
 {%- endmacro %}
 
 {#- Post-hook: the rows of raw objects bronze no longer holds (withdrawn contributors,
@@ -41,4 +48,16 @@
 {% macro delete_rows_of_removed_objects(bronze_tables) -%}
     delete from {{ this }}
     where raw_key not in (select raw_key from ({{ bronze_versions(bronze_tables) }}))
+{%- endmacro %}
+
+
+{#- Post-hook of int_silver_object_profiles: the profiles of raw objects the silver tables
+    no longer hold leave it. -#}
+{% macro delete_profiles_of_removed_objects(silver_models) -%}
+    delete from {{ this }}
+    where
+    {%- for model in silver_models %}
+        (silver_table = '{{ model }}' and raw_key not in (select raw_key from {{ ref(model) }}))
+        {%- if not loop.last %} or{% endif %}
+    {%- endfor %}
 {%- endmacro %}

@@ -4,9 +4,11 @@ with
 
 records as (
 
-    select distinct data_set, state_fips, period_year
-    from {{ ref('int_silver_records_unioned') }}
-    where state_fips is not null and period_year is not null
+    select distinct data_set, state_year.state_fips, state_year.period_year
+    from (
+        select data_set, unnest(state_years) as state_year
+        from {{ ref('int_silver_object_profiles') }}
+    )
 
 ),
 

@@ -1,11 +1,12 @@
--- The seven quality criteria of each data set, measured from its silver records.
+-- The seven quality criteria of each data set, measured from its silver records through the
+-- profiles of their raw objects (int_silver_object_profiles).
 -- Each measure is a number the rubric seed turns into a 0-3 score; scoring_rubric.csv says
 -- what each one is, scoring_settings.csv holds the window and the factors.
 with
 
-records as (
+profiles as (
 
-    select * from {{ ref('int_silver_records_unioned') }}
+    select * from {{ ref('int_silver_object_profiles') }}
 
 ),
 
@@ -55,10 +56,8 @@ geographies_covered as (
         )) as targets
     from catalog
     inner join (
-        select
-            data_set,
-            unnest([state_fips, county_fips, country_iso3]) as geography_code
-        from records
+        select data_set, unnest(geography_codes) as geography_code
+        from profiles
     ) as records on records.data_set = catalog.data_set
     group by catalog.data_set
 
@@ -66,10 +65,10 @@ geographies_covered as (
 
 years as (
 
-    select distinct records.data_set, records.period_year
-    from records
+    select distinct data_set, period_year
+    from (select data_set, unnest(period_years) as period_year from profiles)
     cross join settings
-    where records.period_year between settings.window_start and settings.window_end
+    where period_year between settings.window_start and settings.window_end
 
 ),
 
@@ -100,18 +99,16 @@ per_data_set as (
 
     select
         data_set,
-        count(*) as record_count,
-        max(record_date) as newest_record_date,
-        sum(len(list_filter(coded_values, c -> c not in ('unknown', 'unmapped'))))
-            as mapped_codes,
-        sum(len(list_filter(coded_values, c -> c != 'unknown'))) as filled_codes,
-        avg(case when len(taxonomy_cells) > 0 then 1.0 else 0.0 end) as taxonomic_share,
-        avg(case when age_band != 'unknown' then 1.0 else 0.0 end) as age_known,
-        avg(case when sex != 'unknown' then 1.0 else 0.0 end) as sex_known,
-        avg(case when race_ethnicity != 'unknown' then 1.0 else 0.0 end)
-            as race_ethnicity_known,
-        avg(case when nationality != 'unknown' then 1.0 else 0.0 end) as nationality_known
-    from records
+        sum(record_count)::bigint as record_count,
+        max(newest_record_date) as newest_record_date,
+        sum(mapped_codes) as mapped_codes,
+        sum(filled_codes) as filled_codes,
+        sum(taxonomic_records) / sum(record_count) as taxonomic_share,
+        sum(age_known) / sum(record_count) as age_known,
+        sum(sex_known) / sum(record_count) as sex_known,
+        sum(race_ethnicity_known) / sum(record_count) as race_ethnicity_known,
+        sum(nationality_known) / sum(record_count) as nationality_known
+    from profiles
     group by data_set
 
 ),

@@ -1,10 +1,14 @@
 -- Every silver record in one shape, so each quality criterion is measured the same way for
--- every data set whatever its grain.
+-- every data set whatever its grain. Each keeps the silver table and raw object it came from,
+-- and the object's version where silver is loaded by version (person_records).
 with
 
 person_records as (
 
     select
+        'person_records' as silver_table,
+        raw_key,
+        landed_at,
         data_set,
         event_date as record_date,
         period_year,
@@ -24,6 +28,9 @@ person_records as (
 cases as (
 
     select
+        'cases' as silver_table,
+        raw_key,
+        cast(null as timestamptz) as landed_at,
         data_set,
         coalesce(disposed_on, filed_on) as record_date,
         period_year,
@@ -46,6 +53,9 @@ cases as (
 indicator_observations as (
 
     select
+        'indicator_observations' as silver_table,
+        raw_key,
+        cast(null as timestamptz) as landed_at,
         data_set,
         period_end as record_date,
         period_year,
@@ -69,6 +79,9 @@ indicator_observations as (
 policies as (
 
     select
+        'policies' as silver_table,
+        raw_key,
+        cast(null as timestamptz) as landed_at,
         data_set,
         -- a tracker gives the year adopted only: the record dates from the year's start
         coalesce(enacted_on, make_date(enacted_year, 1, 1)) as record_date,

@@ -1,0 +1,154 @@
+-- What each raw object contributes to its data set's quality measures: counts, the newest
+-- record, and the distinct geographies, years, state-years and taxonomy cells its silver
+-- records touch, plus the filled count of each canonical field. Every measure of a data set
+-- is a sum, a maximum or a distinct union over its objects' profiles, so the scoring marts read
+-- these few rows per object instead of every silver record.
+--
+-- Incremental by raw object: person_records, which is loaded by version, is profiled only for
+-- the versions (raw_key, landed_at) not profiled yet; the other silver tables are rebuilt whole
+-- on every run and are small, so they are profiled whole. A post-hook drops the profiles of
+-- objects silver no longer holds.
+{% set silver_models = ['person_records', 'cases', 'indicator_observations', 'policies'] %}
+{% set not_fields = ['data_set', 'taxonomy_cells', 'raw_key', 'delivery', 'contributor'] %}
+-- lineage a model carries beyond the shared columns, not a field to fill
+{% set lineage_fields = {'person_records': ['landed_at']} %}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['silver_table', 'raw_key'],
+    on_schema_change='fail',
+    post_hook="{{ delete_profiles_of_removed_objects(" ~ silver_models | tojson ~ ") }}",
+) }}
+
+{% set scope = {} %}
+{% if execute and is_incremental() %}
+    {% set versions_to_profile %}
+        select distinct raw_key, landed_at from {{ ref('person_records') }}
+        except
+        select raw_key, landed_at from {{ this }} where silver_table = 'person_records'
+    {% endset %}
+    {% do scope.update({'person_records': raw_keys_in(versions_to_profile)}) %}
+{% endif %}
+
+with
+
+records as (
+
+    select * from {{ ref('int_silver_records_unioned') }}
+    {% if 'person_records' in scope %}
+    -- the other tables' objects are profiled whole; person_records' only where new
+    where silver_table != 'person_records' or {{ scope['person_records'] }}
+    {% endif %}
+
+),
+
+record_profiles as (
+
+    select
+        silver_table,
+        raw_key,
+        any_value(landed_at) as landed_at,
+        any_value(data_set) as data_set,
+        count(*) as record_count,
+        max(record_date) as newest_record_date,
+        sum(len(list_filter(coded_values, c -> c not in ('unknown', 'unmapped'))))
+            as mapped_codes,
+        sum(len(list_filter(coded_values, c -> c != 'unknown'))) as filled_codes,
+        count(*) filter (where len(taxonomy_cells) > 0) as taxonomic_records,
+        count(*) filter (where age_band != 'unknown') as age_known,
+        count(*) filter (where sex != 'unknown') as sex_known,
+        count(*) filter (where race_ethnicity != 'unknown') as race_ethnicity_known,
+        count(*) filter (where nationality != 'unknown') as nationality_known,
+        list(distinct period_year order by period_year) filter (
+            where period_year is not null
+        ) as period_years,
+        list(distinct {'state_fips': state_fips, 'period_year': period_year}
+            order by {'state_fips': state_fips, 'period_year': period_year}) filter (
+            where state_fips is not null and period_year is not null
+        ) as state_years
+    from records
+    group by silver_table, raw_key
+
+),
+
+geography_profiles as (
+
+    select
+        silver_table,
+        raw_key,
+        list(distinct geography_code order by geography_code) as geography_codes
+    from records,
+        unnest([state_fips, county_fips, country_iso3]) as codes(geography_code)
+    where geography_code is not null
+    group by silver_table, raw_key
+
+),
+
+cell_profiles as (
+
+    select
+        silver_table,
+        raw_key,
+        list(distinct cell_id order by cell_id) as taxonomy_cells
+    from records,
+        unnest(records.taxonomy_cells) as cells(cell_id)
+    group by silver_table, raw_key
+
+),
+
+{% for model in silver_models %}
+{{ model }}_filled as (
+
+    -- non-null values of each field ('unknown' and 'unmapped' count as empty)
+    select
+        '{{ model }}' as silver_table,
+        raw_key,
+        count(
+            nullif(nullif(cast(columns(* exclude ({{ (not_fields + lineage_fields.get(model, [])) | join(', ') }})) as varchar),
+            'unknown'), 'unmapped')
+        )
+    from {{ ref(model) }}
+    {% if model in scope %}where {{ scope[model] }}{% endif %}
+    group by raw_key
+
+),
+
+{{ model }}_fields as (
+
+    select
+        silver_table,
+        raw_key,
+        map(list(field_name order by field_name), list(filled order by field_name))
+            as filled_fields
+    from (
+        unpivot {{ model }}_filled
+        on columns(* exclude (silver_table, raw_key))
+        into name field_name value filled
+    )
+    group by silver_table, raw_key
+
+),
+
+{% endfor %}
+
+field_profiles as (
+
+    {% for model in silver_models %}
+    select * from {{ model }}_fields
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+)
+
+select
+    record_profiles.* exclude (period_years, state_years),
+    coalesce(record_profiles.period_years, []) as period_years,
+    coalesce(record_profiles.state_years, []) as state_years,
+    coalesce(geography_profiles.geography_codes, []) as geography_codes,
+    coalesce(cell_profiles.taxonomy_cells, []) as taxonomy_cells,
+    field_profiles.filled_fields
+from record_profiles
+left join geography_profiles using (silver_table, raw_key)
+left join cell_profiles using (silver_table, raw_key)
+left join field_profiles using (silver_table, raw_key)
