@@ -39,11 +39,15 @@
     {%- if not execute or flags.FULL_REFRESH -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set tested = graph.nodes.values()
-        | selectattr('resource_type', 'equalto', 'model')
-        | selectattr('schema', 'equalto', relation.schema)
-        | selectattr('alias', 'equalto', relation.identifier)
-        | list -%}
+    {#- the model under test, among the nodes the test depends on -#}
+    {%- set tested = [] -%}
+    {%- for unique_id in model.get('depends_on', {}).get('nodes', []) -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node and node.resource_type == 'model' and node.alias == relation.identifier
+            and node.schema == relation.schema -%}
+            {%- do tested.append(node) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- if tested | length != 1 -%}
         {{ return('') }}
     {%- endif -%}
@@ -51,10 +55,7 @@
     {%- if not downstream_name -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set downstream = graph.nodes.values()
-        | selectattr('resource_type', 'equalto', 'model')
-        | selectattr('name', 'equalto', downstream_name)
-        | first -%}
+    {%- set downstream = graph.nodes['model.' ~ project_name ~ '.' ~ downstream_name] -%}
     {%- set loaded = adapter.get_relation(
         database=downstream.database, schema=downstream.schema, identifier=downstream.alias
     ) -%}

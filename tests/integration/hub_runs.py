@@ -18,3 +18,12 @@ def run_for(*data_sets: str) -> dg.ExecuteInProcessResult:
         return job.execute_in_process(
             instance=instance, asset_selection=sorted(keys), raise_on_error=False
         )
+
+
+def run_full_refresh() -> dg.ExecuteInProcessResult:
+    """The full_refresh job: every data set landed, silver and gold rebuilt whole."""
+    from orchestration.definitions import defs
+
+    job = defs().resolve_job_def("full_refresh")
+    with dg.DagsterInstance.get() as instance:
+        return job.execute_in_process(instance=instance, raise_on_error=False)

@@ -1,9 +1,16 @@
-"""Silver person records load by raw object: a run touches only what bronze changed."""
+"""Silver person records, and the quality profiles of their objects, load by raw object: a
+run touches only what bronze changed, and tests check only the rows it adds."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 from dagster_dbt import DbtProject
-from hub_runs import run_for
+from hub_runs import run_for, run_full_refresh
 
 from infra.demo.generate import generate_estate
 from orchestration.lib.settings import DBT_PROJECT_DIR
@@ -33,6 +40,41 @@ def mark_rows_of(hub_env, key: str) -> None:
         )
 
 
+def profiled_objects(hub_env) -> set[str]:
+    with duckdb.connect(str(hub_env.warehouse_path), read_only=True) as connection:
+        found = connection.execute(
+            "select raw_key from intermediate.int_silver_object_profiles "
+            "where silver_table = 'person_records'"
+        ).fetchall()
+    return {key.split("/", 1)[1] for (key,) in found}
+
+
+def scores(hub_env) -> tuple[list[tuple], list[tuple]]:
+    """The quality scores and the coverage rows, as gold holds them."""
+    with duckdb.connect(str(hub_env.warehouse_path), read_only=True) as connection:
+        return (
+            connection.execute(
+                "select * from gold.dataset_quality_scores order by data_set"
+            ).fetchall(),
+            connection.execute("select * from gold.coverage_by_state_year order by all").fetchall(),
+        )
+
+
+def failing_tests_of(model: str, target: Path) -> set[str]:
+    """dbt test on one model, as dbt build would run its tests: the names of those failing."""
+    dbt = Path(sys.executable).parent / "dbt"
+    arguments = ["test", "--select", model, "--project-dir", str(DBT_PROJECT_DIR)]
+    subprocess.run(
+        [str(dbt), *arguments, "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env={**os.environ, "DBT_TARGET_PATH": str(target)},
+        capture_output=True,
+        check=False,
+    )
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    assert all(r["status"] in ("pass", "fail") for r in results), results
+    return {r["unique_id"].split(".")[2] for r in results if r["status"] == "fail"}
+
+
 def test_a_run_loads_new_objects_leaves_the_rest_and_drops_removed_ones(hub_env, tmp_path):
     estate = tmp_path / "estate"
     generate_estate(estate, seed=5, scale=0.1, only=["screenings"])
@@ -60,3 +102,34 @@ def test_a_run_loads_new_objects_leaves_the_rest_and_drops_removed_ones(hub_env,
     hub_env.fs.rm(f"{hub_env.raw_bucket}/{APRIL}")
     assert run_for("screenings").success
     assert set(rows_by_object(hub_env)) == {MARCH}
+
+    # the profiles follow silver: the removed object's profile left with its rows, and the
+    # scores kept from them equal a full rebuild's
+    assert profiled_objects(hub_env) == {MARCH}
+    kept = scores(hub_env)
+    assert run_full_refresh().success
+    assert scores(hub_env) == kept
+
+    # tests on person_records check the rows added since the last profiles: a new row that
+    # repeats an old row's key fails `unique`, a new row with an unknown code fails
+    # `accepted_values`, and an old row, checked when it was loaded, is not checked again
+    with duckdb.connect(str(hub_env.warehouse_path)) as connection:
+        connection.execute(
+            "insert into silver.person_records "
+            "select * replace (now() as landed_at) from silver.person_records limit 1"
+        )
+        connection.execute(
+            "insert into silver.person_records select * replace "
+            "(now() as landed_at, 'fresh' as record_key, 'bogus' as sex) "
+            "from silver.person_records limit 1"
+        )
+        connection.execute(
+            "update silver.person_records set data_set = null where record_key = "
+            "(select max(record_key) from silver.person_records where record_key != 'fresh')"
+        )
+    failing = failing_tests_of("person_records", tmp_path / "dbt-target")
+    assert {name.split("__")[0] for name in failing} >= {
+        "unique_person_records_record_key",
+        "accepted_values_person_records_sex",
+    }
+    assert not any(name.startswith("not_null_person_records_data_set") for name in failing)

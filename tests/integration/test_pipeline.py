@@ -12,8 +12,8 @@ import csv
 
 import duckdb
 import pytest
-from dagster import DagsterInstance
 from dagster_dbt import DbtProject
+from hub_runs import run_full_refresh
 
 from infra.demo.generate import generate_estate
 from infra.demo.manifest import EstateManifest
@@ -38,14 +38,6 @@ def upload_estate(hub_env, tmp_path) -> EstateManifest:
         if path.is_file() and not relative.parts[0].startswith("_"):
             hub_env.fs.put_file(str(path), f"{hub_env.raw_bucket}/{relative.as_posix()}")
     return manifest
-
-
-def run_full_refresh():
-    from orchestration.definitions import defs
-
-    job = defs().resolve_job_def("full_refresh")
-    with DagsterInstance.get() as instance:
-        return job.execute_in_process(instance=instance, raise_on_error=False)
 
 
 def bronze_row_counts(hub_env) -> dict[str, int]:
