@@ -31,9 +31,26 @@
     {% do scope.update({'person_records': raw_keys_in(versions_to_profile)}) %}
 {% endif %}
 
+{#- the distinct values each object's records touch: name -> (value, unnest, condition) -#}
+{% set value_lists = {
+    'period_years': ['period_year', '', 'period_year is not null'],
+    'state_years': [
+        "{'state_fips': state_fips, 'period_year': period_year}",
+        '',
+        'state_fips is not null and period_year is not null',
+    ],
+    'geography_codes': [
+        'geography_code',
+        ', unnest([state_fips, county_fips, country_iso3]) as codes(geography_code)',
+        'geography_code is not null',
+    ],
+    'taxonomy_cells': ['cell_id', ', unnest(records.taxonomy_cells) as cells(cell_id)', 'true'],
+} %}
+
 with
 
-records as (
+-- read afresh by each aggregate below (only the columns it needs), never held whole
+records as not materialized (
 
     select * from {{ ref('int_silver_records_unioned') }}
     {% if 'person_records' in scope %}
@@ -59,43 +76,27 @@ record_profiles as (
         count(*) filter (where age_band != 'unknown') as age_known,
         count(*) filter (where sex != 'unknown') as sex_known,
         count(*) filter (where race_ethnicity != 'unknown') as race_ethnicity_known,
-        count(*) filter (where nationality != 'unknown') as nationality_known,
-        list(distinct period_year order by period_year) filter (
-            where period_year is not null
-        ) as period_years,
-        list(distinct {'state_fips': state_fips, 'period_year': period_year}
-            order by {'state_fips': state_fips, 'period_year': period_year}) filter (
-            where state_fips is not null and period_year is not null
-        ) as state_years
+        count(*) filter (where nationality != 'unknown') as nationality_known
     from records
     group by silver_table, raw_key
 
 ),
 
-geography_profiles as (
+{% for name, spec in value_lists.items() %}
+{{ name }} as (
 
-    select
-        silver_table,
-        raw_key,
-        list(distinct geography_code order by geography_code) as geography_codes
-    from records,
-        unnest([state_fips, county_fips, country_iso3]) as codes(geography_code)
-    where geography_code is not null
+    -- distinct first (a plain hash aggregate), then a short sorted list per object
+    select silver_table, raw_key, list(value order by value) as {{ name }}
+    from (
+        select distinct silver_table, raw_key, {{ spec[0] }} as value
+        from records{{ spec[1] }}
+        where {{ spec[2] }}
+    )
     group by silver_table, raw_key
 
 ),
 
-cell_profiles as (
-
-    select
-        silver_table,
-        raw_key,
-        list(distinct cell_id order by cell_id) as taxonomy_cells
-    from records,
-        unnest(records.taxonomy_cells) as cells(cell_id)
-    group by silver_table, raw_key
-
-),
+{% endfor %}
 
 {% for model in silver_models %}
 {{ model }}_filled as (
@@ -142,13 +143,13 @@ field_profiles as (
 )
 
 select
-    record_profiles.* exclude (period_years, state_years),
-    coalesce(record_profiles.period_years, []) as period_years,
-    coalesce(record_profiles.state_years, []) as state_years,
-    coalesce(geography_profiles.geography_codes, []) as geography_codes,
-    coalesce(cell_profiles.taxonomy_cells, []) as taxonomy_cells,
+    record_profiles.*,
+    {% for name in value_lists %}
+    coalesce({{ name }}.{{ name }}, []) as {{ name }},
+    {% endfor %}
     field_profiles.filled_fields
 from record_profiles
-left join geography_profiles using (silver_table, raw_key)
-left join cell_profiles using (silver_table, raw_key)
+{% for name in value_lists %}
+left join {{ name }} using (silver_table, raw_key)
+{% endfor %}
 left join field_profiles using (silver_table, raw_key)
