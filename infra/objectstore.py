@@ -222,15 +222,29 @@ class ObjectStore:
         os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
+            if _exited(pid):
                 break
             time.sleep(0.2)
         else:
             os.killpg(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
         return True
+
+
+def _exited(pid: int) -> bool:
+    """Whether the process is gone. A server this process started stays a zombie (still
+    answering signals) until it is reaped, so reap it here when it is our child."""
+    try:
+        reaped, _ = os.waitpid(pid, os.WNOHANG)
+        if reaped == pid:
+            return True
+    except ChildProcessError:
+        pass  # started by another process: only the signal test below can tell
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def ensure_buckets(fs, buckets: list[str]) -> None:
