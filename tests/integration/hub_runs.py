@@ -6,8 +6,7 @@ from orchestration.defs.automation.sensors import keys_to_run
 
 
 def run_for(*data_sets: str) -> dg.ExecuteInProcessResult:
-    """One run of what the sensor would run for each data set: its bronze asset, everything
-    downstream of it, and what those read that was never built or was built by other code."""
+    """One run of what the raw-bucket sensor would run for each data set (`keys_to_run`)."""
     from orchestration.definitions import defs
 
     definitions = defs()
