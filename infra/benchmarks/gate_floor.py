@@ -1,9 +1,9 @@
 """The floor for the bronze gates: the same checks as one plain DuckDB query.
 
 As the pipeline runs them, the GE suite's row rules and the pandera model check the
-candidate's rows, the uniqueness rules the whole `relation` (released bronze plus the
-candidate). One SELECT answers both, with one count
-of offending rows per check, in a single scan. A pandera check written as Python over the
+candidate's rows, the uniqueness rules the whole `relation` (the candidate plus the released
+rows sharing a key with it). One SELECT answers both, with one count of offending rows per
+check, in a single scan. A pandera check written as Python over the
 whole frame (`@dataframe_check`) has no SQL form here; each such check in the bronze models
 is the twin of a GE row rule, which the query already answers over every row.
 """

@@ -181,8 +181,9 @@ def gates(arguments: dict[str, Any]) -> dict[str, Any]:
     """The gates as landing runs them on the last delivery, and their one-query floor.
 
     The candidate is the last delivery's bronze object, copied to a local file as landing
-    leaves it; the released bronze is every other delivery, read from the store. The pandera
-    model is also timed alone, on the same candidate, to split the gates' time.
+    leaves it; the released bronze is every other delivery, read from the store (uniqueness
+    reads the released rows sharing a key with the candidate). The pandera model is also
+    timed alone, on the same candidate, to split the gates' time.
     """
     import polars as pl
 
@@ -190,7 +191,7 @@ def gates(arguments: dict[str, Any]) -> dict[str, Any]:
     from expectations.pandera_gate import validate_frame
     from infra.benchmarks.gate_floor import plain_sql
     from orchestration.lib import lake_layout
-    from orchestration.lib.gates import gates_for
+    from orchestration.lib.gates import gates_for, key_columns, released_sharing_keys
     from orchestration.lib.resources import open_duckdb
 
     lake = _lake()
@@ -221,22 +222,32 @@ def gates(arguments: dict[str, Any]) -> dict[str, Any]:
             validate_frame(pl.scan_parquet(candidate), model)
             pandera_seconds = time.perf_counter() - gates_done
 
+        # The relation the gates read: the candidate's rows, and the released rows sharing a
+        # key with one of them (key columns only; their `_raw_key` is null, so the row
+        # checks skip them).
         connection = open_duckdb(":memory:", lake)
-        files = ", ".join(f"'{path}'" for path in [*released, str(candidate)])
+        released_rows = released_sharing_keys(released, candidate, key_columns(suite))
         connection.execute(
-            f"CREATE VIEW bronze AS SELECT * FROM read_parquet([{files}], union_by_name = true)"
+            f"CREATE VIEW bronze AS SELECT * FROM read_parquet('{candidate}') "
+            f"UNION ALL BY NAME ({released_rows})"
         )
         columns = [row[0] for row in connection.execute("DESCRIBE bronze").fetchall()]
         query = plain_sql(suite, model, "bronze", columns, candidate=f"_raw_key = '{raw_key}'")
         sql_started = time.perf_counter()
         counts = connection.execute(query).fetchone() or ()
         sql_done = time.perf_counter()
-        rows = connection.execute("SELECT count(*) FROM bronze").fetchone()[0]
+        checked_rows = connection.execute("SELECT count(*) FROM bronze").fetchone()[0]
+        listed = ", ".join(f"'{path}'" for path in [*released, str(candidate)])
+        # bronze as it would become, as before the uniqueness rules were scoped
+        rows = connection.execute(
+            f"SELECT sum(num_rows) FROM parquet_file_metadata([{listed}])"
+        ).fetchone()[0]
         candidate_rows = pl.scan_parquet(candidate).select(pl.len()).collect().item()
     return {
         "seconds": gates_done - started,
         "rows": rows,
         "candidate_rows": candidate_rows,
+        "checked_rows": checked_rows,
         "released_objects": len(released),
         "pandera_seconds": pandera_seconds,
         "ge_seconds": gates_done - started - pandera_seconds,

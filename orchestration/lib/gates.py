@@ -2,9 +2,9 @@
 
 Landing parses a delivery into a local Parquet candidate; the gates decide whether it may
 replace what bronze holds. The GE suite runs as SQL in DuckDB: its row rules over the
-candidate, its uniqueness rules over the key columns of the table bronze would become (the
-released objects plus the candidate), so ids stay unique across deliveries while a delivery
-costs its own size, not bronze's. The pandera model checks the candidate too. A failed
+candidate, its uniqueness rules over the candidate's keys plus the released rows that share
+one of them, so ids stay unique across deliveries while a delivery costs its own size and one
+narrow probe of bronze, not a grouping of it. The pandera model checks the candidate too. A failed
 gate holds the delivery back, the previous bronze stays, and the asset's blocking checks fail
 so nothing downstream runs on it. A data set without a suite or model has no such gate.
 """
@@ -16,6 +16,7 @@ from typing import Any
 
 import dagster as dg
 import polars as pl
+import pyarrow.parquet as pq
 
 from expectations import registry
 from expectations.gate_result import GateResult
@@ -27,6 +28,7 @@ from orchestration.lib.source_specs import SourceSpec
 
 GE_CHECK = "great_expectations_suite"
 PANDERA_CHECK = "pandera_schema"
+_FILE_COLUMN = "_gate_source_file"  # names each released row's object in `key_relation`
 UNIQUENESS_RULES = ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique")
 
 
@@ -63,18 +65,18 @@ class BronzeGates:
     def _great_expectations(
         self, lake: LakeResource, raw: RawObject, candidate: Path, suite: list
     ) -> GateResult:
-        """The suite's row rules over the candidate alone (released objects passed them when
-        they landed); its uniqueness rules over the key columns of released bronze plus the
-        candidate, so a delivery costs its own size plus one narrow scan of bronze."""
+        """The suite's row rules over the candidate alone; its uniqueness rules over the
+        candidate's keys plus the released rows sharing one (see `key_relation`). Released
+        objects passed both when they landed, so nothing they hold alone is checked again."""
         row_rules = [e for e in suite if not _spans_deliveries(e)]
         key_rules = [e for e in suite if _spans_deliveries(e)]
         outcomes = []
         if row_rules:
-            outcomes += self._validate(lake, row_rules, _scan([str(candidate)]))
+            outcomes += self._validate(lake, row_rules, "VIEW", _scan([str(candidate)]))
         if key_rules:
-            keys = sorted({column for rule in key_rules for column in _rule_columns(rule)})
-            files = [*self._released(lake, raw), str(candidate)]
-            outcomes += self._validate(lake, key_rules, _scan(files, keys))
+            relation = key_relation(self._released(lake, raw), candidate, key_columns(suite))
+            # A table: GE reads the relation several times, the probe of bronze runs once.
+            outcomes += self._validate(lake, key_rules, "TEMP TABLE", relation)
         return GateResult(
             engine="great_expectations",
             relation="bronze",
@@ -83,13 +85,14 @@ class BronzeGates:
         )
 
     @staticmethod
-    def _validate(lake: LakeResource, rules: list, relation_sql: str) -> list:
-        """The outcomes of `rules` over `relation_sql`, a query given to GE as the view bronze."""
+    def _validate(lake: LakeResource, rules: list, kind: str, relation_sql: str) -> list:
+        """The outcomes of `rules` over `relation_sql`, given to GE as the `kind` (a view or a
+        temporary table) bronze."""
         from expectations.gx_duckdb import validate_relation
 
         setup = [
             lake.object_store.duckdb_secret_sql(),
-            f"CREATE OR REPLACE VIEW bronze AS {relation_sql}",
+            f"CREATE OR REPLACE {kind} bronze AS {relation_sql}",
         ]
         checked = validate_relation(
             lambda: open_duckdb(":memory:"), "bronze", rules, setup_sql=setup
@@ -210,10 +213,52 @@ def _rule_columns(expectation: Any) -> list[str]:
     return [kwargs["column"]] if "column" in kwargs else list(kwargs["column_list"])
 
 
+def key_relation(released: list[str], candidate: Path, keys: list[str]) -> str:
+    """SQL for the rows a uniqueness rule over `keys` must see: the candidate's keys, and the
+    keys of released rows that equal one of the candidate's.
+
+    A duplicate involving the candidate is within these rows; one among released rows alone
+    was refused when the later of them landed. Rows with a missing key match nothing, as GE
+    never counts them as duplicates. The released side reads the candidate too (and drops it
+    by file name), so a key column absent from every released object reads as null rather
+    than failing. A candidate without a key column is given whole, and the rule reports the
+    missing column.
+    """
+    if not set(keys) <= set(pq.read_schema(candidate).names):
+        return _scan([str(candidate)])
+    own = _scan([str(candidate)], keys)
+    if not released:
+        return own
+    return f"{own}\nUNION ALL\n{released_sharing_keys(released, candidate, keys)}"
+
+
+def released_sharing_keys(released: list[str], candidate: Path, keys: list[str]) -> str:
+    """SQL for the `keys` of the rows in `released` whose keys equal a row's in `candidate`
+    (which must hold every key column)."""
+    selected = ", ".join(f'r."{column}"' for column in keys)
+    matched = " AND ".join(f'r."{column}" = c."{column}"' for column in keys)
+    return (
+        f"SELECT {selected} FROM read_parquet({_listed([*released, str(candidate)])}, "
+        f"union_by_name = true, filename = '{_FILE_COLUMN}') AS r\n"
+        f"SEMI JOIN ({_scan([str(candidate)], keys)}) AS c ON {matched}\n"
+        f"WHERE r.{_FILE_COLUMN} <> '{candidate}'"
+    )
+
+
+def key_columns(suite: list) -> list[str]:
+    """The columns the suite's uniqueness rules name, sorted."""
+    return sorted(
+        {column for rule in suite if _spans_deliveries(rule) for column in _rule_columns(rule)}
+    )
+
+
 def _scan(files: list[str], columns: list[str] | None = None) -> str:
-    listed = ", ".join(f"'{path}'" for path in files)
     selected = ", ".join(f'"{column}"' for column in columns) if columns else "*"
-    return f"SELECT {selected} FROM read_parquet([{listed}], union_by_name = true)"
+    return f"SELECT {selected} FROM read_parquet({_listed(files)}, union_by_name = true)"
+
+
+def _listed(files: list[str]) -> str:
+    return "[" + ", ".join(f"'{path}'" for path in files) + "]"
 
 
 def _check_metadata(verdicts: dict[str, dict], failed: dict[str, dict]) -> dict[str, Any]:

@@ -55,8 +55,41 @@ def test_an_id_already_in_bronze_holds_the_new_delivery(landing):
         ("expect_compound_columns_to_be_unique", ("_contributor", "screening_id"))
     }
     duplicate = again.gate_results[GE_CHECK]["failures"][0]
-    # the same id once in released bronze and once in the candidate
-    assert duplicate["unexpected_count"] == 2
+    # the same id once in released bronze and once in the candidate; the rule saw the
+    # delivery's two rows and the one released row sharing a key with them, not S1
+    assert (duplicate["unexpected_count"], duplicate["element_count"]) == (2, 3)
+
+
+def test_an_id_twice_in_the_new_delivery_holds_it(landing):
+    assert landing("2024-01", screenings("S1,2024-01-03,2008-05-01,Doe,F,W")).status == "landed"
+
+    twice = landing(
+        "2024-02", screenings("S2,2024-02-01,2009-01-01,Poe,F,W", "S2,2024-02-02,,Moe,M,B")
+    )
+
+    assert twice.status == "held"
+    duplicate = twice.gate_results[GE_CHECK]["failures"][0]
+    assert duplicate["expectation_type"] == "expect_compound_columns_to_be_unique"
+    assert (duplicate["unexpected_count"], duplicate["element_count"]) == (2, 2)
+
+
+def test_a_delivery_without_its_id_column_is_held_naming_it(landing):
+    assert landing("2024-01", screenings("S1,2024-01-03,2008-05-01,Doe,F,W")).status == "landed"
+    without_ids = b"screened_on,youth_dob,youth_last_name,youth_sex,youth_race\n"
+    without_ids += b"2024-02-01,2009-01-01,Poe,F,W\n"
+
+    held = landing("2024-02", without_ids)
+
+    assert held.status == "held"
+    assert ("expect_compound_columns_to_be_unique", ("_contributor", "screening_id")) in (
+        failed_rules(held)
+    )
+    unique = next(
+        f
+        for f in held.gate_results[GE_CHECK]["failures"]
+        if f["expectation_type"] == "expect_compound_columns_to_be_unique"
+    )
+    assert "screening_id" in unique["error"]
 
 
 def test_a_row_rule_is_judged_on_the_new_delivery_alone(landing):

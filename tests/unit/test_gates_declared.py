@@ -1,6 +1,10 @@
 from pathlib import Path
 
-from orchestration.lib.gates import GE_CHECK, PANDERA_CHECK, gates_for
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from orchestration.lib.gates import GE_CHECK, PANDERA_CHECK, gates_for, key_relation
 from orchestration.lib.source_specs import SourceSpec
 
 
@@ -16,3 +20,32 @@ def test_a_data_set_with_a_gate_module_gets_both_blocking_checks():
 
 def test_a_data_set_without_a_gate_module_has_no_gates():
     assert gates_for(spec("no_such_data_set")) is None
+
+
+def test_the_key_relation_holds_the_candidate_and_the_released_rows_sharing_a_key(tmp_path):
+    # the oldest released object predates the key column, which must read as null, not fail
+    pq.write_table(pa.table({"_contributor": ["a"], "other": [1]}), tmp_path / "old.parquet")
+    pq.write_table(
+        pa.table({"_contributor": ["a", "a", "b", None], "id": ["1", "2", "1", "3"]}),
+        tmp_path / "released.parquet",
+    )
+    candidate = tmp_path / "candidate.parquet"
+    pq.write_table(pa.table({"_contributor": ["a", "a", None], "id": ["2", "9", "3"]}), candidate)
+    released = [str(tmp_path / "old.parquet"), str(tmp_path / "released.parquet")]
+
+    rows = duckdb.sql(key_relation(released, candidate, ["_contributor", "id"])).fetchall()
+
+    # the candidate's three rows; of the released, only ("a", "2"): a missing key matches nothing
+    assert sorted(rows, key=str) == sorted(
+        [("a", "2"), ("a", "9"), (None, "3"), ("a", "2")], key=str
+    )
+
+
+def test_without_released_objects_or_a_key_column_the_key_relation_is_the_candidate(tmp_path):
+    candidate = tmp_path / "candidate.parquet"
+    pq.write_table(pa.table({"_contributor": ["a"], "other": [1]}), candidate)
+    released = [str(tmp_path / "absent.parquet")]  # never read (it would fail): no "id" to probe
+
+    assert duckdb.sql(key_relation([], candidate, ["_contributor"])).fetchall() == [("a",)]
+    whole = duckdb.sql(key_relation(released, candidate, ["_contributor", "id"]))
+    assert whole.columns == ["_contributor", "other"]
