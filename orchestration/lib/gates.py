@@ -68,36 +68,28 @@ class BronzeGates:
         """The suite's row rules over the candidate alone; its uniqueness rules over the
         candidate's keys plus the released rows sharing one (see `key_relation`). Released
         objects passed both when they landed, so nothing they hold alone is checked again."""
+        from expectations.gx_duckdb import validate_relation
+
         row_rules = [e for e in suite if not _spans_deliveries(e)]
         key_rules = [e for e in suite if _spans_deliveries(e)]
         outcomes = []
-        if row_rules:
-            outcomes += self._validate(lake, row_rules, "VIEW", _scan([str(candidate)]))
-        if key_rules:
-            relation = key_relation(self._released(lake, raw), candidate, key_columns(suite))
-            # A table: GE reads the relation several times, the probe of bronze runs once.
-            outcomes += self._validate(lake, key_rules, "TEMP TABLE", relation)
+        # One in-memory database per delivery: its relations are built once, and GE's
+        # connections are cursors on it (each sees them without setting anything up).
+        with open_duckdb(":memory:", lake) as database:
+            if row_rules:
+                database.execute(f"CREATE VIEW bronze AS {_scan([str(candidate)])}")
+                outcomes += validate_relation(database.cursor, "bronze", row_rules).outcomes
+            if key_rules:
+                relation = key_relation(self._released(lake, raw), candidate, key_columns(suite))
+                # A table: GE reads the relation several times, the probe of bronze runs once.
+                database.execute(f"CREATE TABLE bronze_keys AS {relation}")
+                outcomes += validate_relation(database.cursor, "bronze_keys", key_rules).outcomes
         return GateResult(
             engine="great_expectations",
             relation="bronze",
             success=all(outcome.success for outcome in outcomes),
             outcomes=outcomes,
         )
-
-    @staticmethod
-    def _validate(lake: LakeResource, rules: list, kind: str, relation_sql: str) -> list:
-        """The outcomes of `rules` over `relation_sql`, given to GE as the `kind` (a view or a
-        temporary table) bronze."""
-        from expectations.gx_duckdb import validate_relation
-
-        setup = [
-            lake.object_store.duckdb_secret_sql(),
-            f"CREATE OR REPLACE {kind} bronze AS {relation_sql}",
-        ]
-        checked = validate_relation(
-            lambda: open_duckdb(":memory:"), "bronze", rules, setup_sql=setup
-        )
-        return checked.outcomes
 
     def _released(self, lake: LakeResource, raw: RawObject) -> list[str]:
         """Bronze objects of this data set other than the one `raw` would replace."""
