@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import subprocess
@@ -39,6 +40,7 @@ import yaml
 
 from infra.benchmarks import deliveries
 from infra.benchmarks.process import Measurement, load_average, run_step
+from infra.benchmarks.steps import PROFILE_VARIABLE
 from infra.demo.generate import generate_estate
 from infra.objectstore import DEFAULT_PORTS, Identity, ObjectStore, ensure_buckets, free_ports
 from orchestration.lib.resources import LakeResource, dbt_environment
@@ -165,6 +167,7 @@ class Bench:
         self.saved: Callable[[], object] = lambda: None
         self.peer_readers: list[str] = []
         self.pseudonym_key = secrets.token_hex(32)
+        self.profiles: Path | None = None  # where each step's profile goes, with --profile
 
     def environment(
         self, state: str, raw_bucket: str, with_background: bool = True
@@ -234,6 +237,10 @@ class Bench:
         **labels: Any,
     ) -> Measurement:
         arguments = arguments or {}
+        if self.profiles is not None:
+            size = labels.get("size") or 0
+            label = f"{_short(size) if size else 'fixed'}-{labels.get('format') or ''}-{name}"
+            env = {**env, PROFILE_VARIABLE: str(self.profiles / f"{_slug(label)}.txt")}
         print(f"  {name:<22} ...", end="", flush=True)
         measured = run_step(step, arguments, env, self.code, self.log)
         rows = measured.report.get("rows", 0)
@@ -337,6 +344,10 @@ def _short(size: int) -> str:
         if size >= scale and size % scale == 0:
             return f"{size // scale}{unit}"
     return str(size)
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
 
 
 def _step(results: list[dict], size: int, format: str | None, step: str) -> dict | None:
@@ -503,6 +514,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / ".bench")
     parser.add_argument("--workdir", type=Path, help="keep deliveries, states and logs here")
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample each step with pyinstrument: a text and an HTML call tree per step in "
+        "OUT/profiles-<timestamp>/ (sampling slows the steps a little)",
+    )
+    parser.add_argument(
         "--render",
         type=Path,
         metavar="RESULTS_JSON",
@@ -566,6 +583,9 @@ def main(argv: list[str] | None = None) -> int:
         return document
 
     bench.saved = save
+    if args.profile:
+        bench.profiles = args.out / f"profiles-{stamp}"
+        settings["profiled"] = True
     bench.peer_readers = args.peer_readers
     try:
         snapshot(bench.code, args.from_commit)

@@ -316,16 +316,41 @@ STEPS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
+PROFILE_VARIABLE = "HUB_BENCH_PROFILE"  # a path: profile the step there (see `--profile`)
+
+
 def main() -> int:
     step, arguments, report_path = sys.argv[1], json.loads(sys.argv[2]), Path(sys.argv[3])
     try:
-        report = STEPS[step](arguments)
+        report = _profiled(STEPS[step], arguments, os.environ.get(PROFILE_VARIABLE))
     except Exception as error:
         traceback.print_exc()
         report = {"error": f"{type(error).__name__}: {error}", "success": False}
     report["own_peak_rss_kib"] = _own_peak_rss_kib()
     report_path.write_text(json.dumps(report, default=str))
     return 0 if report.get("success", True) else 1
+
+
+def _profiled(
+    run: Callable[[dict[str, Any]], dict[str, Any]], arguments: dict[str, Any], path: str | None
+) -> dict[str, Any]:
+    """`run(arguments)`, sampled by pyinstrument when `path` is given: the call tree of the
+    step's main thread goes to `path` as text and beside it as HTML. Time spent waiting on a
+    thread or a child process (the gates' loader, dbt) shows as the wait."""
+    if not path:
+        return run(arguments)
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.005)
+    profiler.start()
+    try:
+        return run(arguments)
+    finally:
+        profiler.stop()
+        text = Path(path)
+        text.parent.mkdir(parents=True, exist_ok=True)
+        text.write_text(profiler.output_text(unicode=True, color=False))
+        text.with_suffix(".html").write_text(profiler.output_html())
 
 
 def _own_peak_rss_kib() -> int:
