@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.lib.dbt_cli import HubDbtCliResource
 from orchestration.lib.dbt_translation import HubDbtTranslator
 from orchestration.lib.resources import LakeResource, export_dbt_environment
 from orchestration.lib.settings import DBT_PROJECT_DIR, FULL_REFRESH_TAG
@@ -47,7 +48,7 @@ def transform() -> dg.Definitions:
         assets=[warehouse_models],
         # the dbt of this environment, found whether or not its bin folder is on PATH
         resources={
-            "dbt": DbtCliResource(
+            "dbt": HubDbtCliResource(
                 project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
             )
         },
