@@ -6,7 +6,6 @@ import dagster as dg
 
 from orchestration.defs.transform.dbt import WAREHOUSE_POOL
 from orchestration.lib import heatmap, lake_layout
-from orchestration.lib.heatmap_render import render_html, render_png
 from orchestration.lib.resources import LakeResource, WarehouseResource
 
 TITLE = "Evidence heat map: where the field's data is strong and where it is blind"
@@ -25,6 +24,10 @@ TITLE = "Evidence heat map: where the field's data is strong and where it is bli
     "asset's metadata.",
 )
 def coverage_heatmap(lake: LakeResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    # matplotlib takes over a second to import: only the run that draws the map pays for it,
+    # not every process that loads the definitions
+    from orchestration.lib.heatmap_render import render_html, render_png
+
     with warehouse.connect(read_only=True) as connection:
         cells = heatmap.read_cell_scores(connection)
         overall, dimensions = heatmap.read_dimension_scores(connection)
