@@ -1,12 +1,13 @@
-"""The warehouse's dbt resource skips dagster-dbt's per-run start-up through two private hooks."""
+"""The warehouse's dbt resource: no per-run start-up it does not use, no artifacts piling up."""
 
+import os
 import sys
 from importlib import metadata
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource
 
-from orchestration.defs.transform.dbt import dbt_project
+from orchestration.defs.transform.dbt import dbt_project, prune_run_targets
 from orchestration.lib.dbt_cli import HubDbtCliResource
 
 
@@ -27,3 +28,21 @@ def test_it_reports_the_installed_dbt_core_without_an_adapter():
     assert str(resource._cli_version) == metadata.version("dbt-core")
     assert resource._cli_version.major < 2  # dbt Core, so dagster-dbt parses Core events
     assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_only_the_newest_dbt_run_folders_are_kept(tmp_path):
+    for age, name in enumerate(["warehouse_models-c", "warehouse_models-b", "warehouse_models-a"]):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "run_results.json").write_text("{}")
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))  # c is the newest
+    (tmp_path / "partial_parse.msgpack").write_bytes(b"prepared")
+
+    removed = prune_run_targets(tmp_path, keep=2)
+
+    assert [path.name for path in removed] == ["warehouse_models-a"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "partial_parse.msgpack",
+        "warehouse_models-b",
+        "warehouse_models-c",
+    ]

@@ -4,6 +4,7 @@ The manifest is prepared by `hub prepare` (which `make demo` and `make ui` run),
 at import: after changing a model, run `uv run hub prepare` again.
 """
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from orchestration.lib.resources import LakeResource, export_dbt_environment
 from orchestration.lib.settings import DBT_PROJECT_DIR, FULL_REFRESH_TAG
 
 WAREHOUSE_POOL = "warehouse"
+# Each dbt build leaves its artifacts (manifest, run_results.json, dbt.log: 10-20 MB) in a
+# folder of its own under target/; the newest are kept for inspection, the rest removed.
+WAREHOUSE_RUNS_KEPT = 10
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -42,7 +46,12 @@ def transform() -> dg.Definitions:
         # incremental models load only new deliveries, unless the run asks for a rebuild
         full = context.run.tags.get(FULL_REFRESH_TAG) == "true"
         arguments = ["build", "--full-refresh"] if full else ["build"]
-        yield from dbt.cli(arguments, context=context).stream()
+        try:
+            yield from dbt.cli(arguments, context=context).stream()
+        finally:
+            prune_run_targets(
+                Path(dbt_project.project_dir) / dbt_project.target_path, WAREHOUSE_RUNS_KEPT
+            )
 
     return dg.Definitions(
         assets=[warehouse_models],
@@ -53,3 +62,18 @@ def transform() -> dg.Definitions:
             )
         },
     )
+
+
+def prune_run_targets(target: Path, keep: int) -> list[Path]:
+    """Remove all but the `keep` newest run folders dagster-dbt made in `target`; the
+    prepared manifest and partial parse beside them stay. Returns what was removed.
+
+    Only one dbt build runs at a time (the warehouse pool), so none of these is in use."""
+    runs = sorted(
+        (path for path in target.glob("warehouse_models-*") if path.is_dir()),
+        key=lambda path: path.stat().st_mtime,
+    )
+    removed = runs[: max(len(runs) - keep, 0)]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
