@@ -54,3 +54,15 @@ def test_lineage_runs_from_bronze_through_staging_and_silver_to_gold(prepared_ma
     assert dg.AssetKey(["exports", "gold_parquet"]) in downstream
     checks = {key.name for key in graph.asset_check_keys if key.asset_key.path[0] == "bronze"}
     assert {"deliveries_parsed", "great_expectations_suite", "pandera_schema"} <= checks
+
+
+def test_every_run_executes_its_steps_in_one_process(prepared_manifest):
+    # what the raw-bucket sensor launches (the asset job) and the full refresh alike
+    from orchestration.definitions import defs
+
+    definitions = defs()
+    jobs = [definitions.resolve_implicit_global_asset_job_def()]
+    jobs += [definitions.resolve_job_def(job.name) for job in definitions.jobs or []]
+    assert {job.name: job.executor_def.name for job in jobs} == {
+        job.name: "in_process" for job in jobs
+    }
