@@ -4,9 +4,10 @@ Landing parses a delivery into a local Parquet candidate; the gates decide wheth
 replace what bronze holds. The GE suite runs as SQL in DuckDB: its row rules over the
 candidate, its uniqueness rules over the candidate's keys plus the released rows that share
 one of them, so ids stay unique across deliveries while a delivery costs its own size and one
-narrow probe of bronze, not a grouping of it. The pandera model checks the candidate too. A failed
-gate holds the delivery back, the previous bronze stays, and the asset's blocking checks fail
-so nothing downstream runs on it. A data set without a suite or model has no such gate.
+narrow probe of bronze, not a grouping of it. The pandera model checks the candidate too.
+A failed gate holds the delivery back, the previous bronze stays, and the asset's blocking
+checks fail so nothing downstream runs on it. A data set without a suite or model has no
+such gate.
 """
 
 import threading
@@ -226,9 +227,12 @@ def key_relation(released: list[str], candidate: Path, keys: list[str]) -> str:
 
 def released_sharing_keys(released: list[str], candidate: Path, keys: list[str]) -> str:
     """SQL for the `keys` of the rows in `released` whose keys equal a row's in `candidate`
-    (which must hold every key column)."""
+    (which must hold every key column).
+
+    Keys compare as text: a contributor may send as numbers the ids another sends as text,
+    and the two sides of the join have the types of different files."""
     selected = ", ".join(f'r."{column}"' for column in keys)
-    matched = " AND ".join(f'r."{column}" = c."{column}"' for column in keys)
+    matched = " AND ".join(f'r."{column}"::VARCHAR = c."{column}"::VARCHAR' for column in keys)
     return (
         f"SELECT {selected} FROM read_parquet({_listed([*released, str(candidate)])}, "
         f"union_by_name = true, filename = '{_FILE_COLUMN}') AS r\n"

@@ -49,3 +49,14 @@ def test_without_released_objects_or_a_key_column_the_key_relation_is_the_candid
     assert duckdb.sql(key_relation([], candidate, ["_contributor"])).fetchall() == [("a",)]
     whole = duckdb.sql(key_relation(released, candidate, ["_contributor", "id"]))
     assert whole.columns == ["_contributor", "other"]
+
+
+def test_ids_sent_as_numbers_meet_the_same_ids_sent_as_text(tmp_path):
+    released = tmp_path / "released.parquet"
+    pq.write_table(pa.table({"_contributor": ["a", "a"], "id": ["7", "x9"]}), released)
+    candidate = tmp_path / "candidate.parquet"
+    pq.write_table(pa.table({"_contributor": ["a"], "id": pa.array([7], pa.int64())}), candidate)
+
+    relation = key_relation([str(released)], candidate, ["_contributor", "id"])
+
+    assert sorted(duckdb.sql(relation).fetchall()) == [("a", "7"), ("a", "7")]
