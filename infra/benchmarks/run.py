@@ -273,9 +273,9 @@ class Bench:
         hub is deployed (not timed).
 
         dbt parses the project again, in full, when its profile differs from the one the
-        saved parse was made with, and the warehouse path is part of the profile. Prepared
-        once for every state, each measured dbt run would pay that full parse (3-4 s here),
-        which a deployment prepared in its own environment never does.
+        saved parse was made with, and the warehouse path is part of the profile. With one
+        preparation shared by all states, each measured dbt run would pay that full parse
+        (3-4 s here), which a deployment prepared in its own environment never does.
         """
         if self.prepared_for == state:
             return

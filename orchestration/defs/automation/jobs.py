@@ -19,8 +19,9 @@ def jobs() -> dg.Definitions:
         # Every run (sensor, schedule, UI, `hub materialize`) executes its steps in one
         # process. Dagster's default starts a process per step, and each loads the
         # definitions again (about 13 s here): a screenings run of 25 assets on a small hub
-        # took 113-132 s that way against 42.5 s in one process, and its warehouse steps
-        # could overlap. Scaling out swaps in another executor here (DESIGN: scale).
+        # took 113-132 s that way (one of the two runs failed in a step opening the
+        # warehouse) against 42.5 s in one process. Scaling out swaps in another executor
+        # here (DESIGN: scale).
         executor=dg.in_process_executor,
         jobs=[full_refresh],
         schedules=[
