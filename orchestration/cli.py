@@ -180,15 +180,12 @@ def prepare() -> None:
 
 
 def materialize(job: str = "full_refresh") -> int:
-    # One process for the whole run: steps would otherwise each start a Python process and
-    # import Dagster, dbt and the adapters again.
-    run_config = _home() / "run-config.json"
-    run_config.write_text(json.dumps({"execution": {"config": {"in_process": {}}}}))
+    # The run executes in this one child process, as every run of the hub does (the
+    # executor in orchestration/defs/automation/jobs.py).
     command = [
         sys.executable, "-m", "dagster", "job", "execute",
         "-m", "orchestration.definitions",
         "-j", job,
-        "-c", str(run_config),
     ]  # fmt: skip
     console.print(f"materializing job {job} through Dagster ...")
     completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
