@@ -81,7 +81,11 @@ def free_ports(count: int) -> list[int]:
 
 
 def _is_free(port: int) -> bool:
+    """No socket listens on the port. Connections of a server that just stopped linger in
+    TIME_WAIT for a minute; they do not stop a new server binding (SeaweedFS sets
+    SO_REUSEADDR, as the probe does), so they do not count."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
