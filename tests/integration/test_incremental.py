@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from dagster_dbt import DbtProject
-from hub_runs import run_for
+from hub_runs import DBT_TARGET, dbt_reparsed, dbt_results, dbt_run_folder, run_for
 
 from infra.demo.generate import generate_estate
 from orchestration.lib.settings import DBT_PROJECT_DIR
@@ -82,7 +82,15 @@ def test_a_run_loads_new_objects_leaves_the_rest_and_drops_removed_ones(hub_env,
     mark_rows_of(hub_env, MARCH)
 
     hub_env.fs.put_file(str(estate / APRIL), f"{hub_env.raw_bucket}/{APRIL}")
-    assert run_for("screenings").success
+    april_run = run_for("screenings")
+    assert april_run.success
+    # a delivery's run tests the data, not the models' SQL (unit tests run in full refreshes)
+    ran = {r["unique_id"].split(".")[0] for r in dbt_results(april_run)}
+    assert "model" in ran and "test" in ran and "unit_test" not in ran
+    # it starts from the previous run's parse: nothing to parse again, seeds included
+    assert dbt_reparsed(april_run) == []
+    kept = (DBT_TARGET / "partial_parse.msgpack").read_bytes()
+    assert kept == (dbt_run_folder(april_run) / "partial_parse.msgpack").read_bytes()
 
     loaded = rows_by_object(hub_env)
     assert loaded[MARCH] == (march_rows, {"left alone"})  # not reloaded

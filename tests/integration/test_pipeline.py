@@ -13,7 +13,7 @@ import csv
 import duckdb
 import pytest
 from dagster_dbt import DbtProject
-from hub_runs import run_full_refresh
+from hub_runs import dbt_results, run_full_refresh
 
 from infra.demo.generate import generate_estate
 from infra.demo.manifest import EstateManifest
@@ -247,6 +247,9 @@ def test_the_hub_runs_end_to_end_and_a_second_run_changes_nothing(hub_env, tmp_p
 
     first = run_full_refresh()
     assert first.success, [e.message for e in first.all_events if e.is_failure]
+    # the full refresh runs the models' unit tests too (a delivery's run leaves them out)
+    unit_tests = [r for r in dbt_results(first) if r["unique_id"].startswith("unit_test.")]
+    assert len(unit_tests) >= 9 and {r["status"] for r in unit_tests} == {"pass"}
 
     with duckdb.connect(str(hub_env.warehouse_path), read_only=True) as connection:
         cells = dict(
