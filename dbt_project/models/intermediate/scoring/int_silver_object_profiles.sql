@@ -31,20 +31,22 @@
     {% do scope.update({'person_records': raw_keys_in(versions_to_profile)}) %}
 {% endif %}
 
-{#- the distinct values each object's records touch: name -> (value, unnest, condition) -#}
+{#-
+    the distinct values each object's records touch: name -> (the record columns they come
+    from, the value or values of one record, null where it counts none)
+-#}
 {% set value_lists = {
-    'period_years': ['period_year', '', 'period_year is not null'],
+    'period_years': ['period_year', 'period_year'],
     'state_years': [
-        "{'state_fips': state_fips, 'period_year': period_year}",
-        '',
-        'state_fips is not null and period_year is not null',
+        'state_fips, period_year',
+        "case when state_fips is not null and period_year is not null"
+        ~ " then {'state_fips': state_fips, 'period_year': period_year} end",
     ],
     'geography_codes': [
-        'geography_code',
-        ', unnest([state_fips, county_fips, country_iso3]) as codes(geography_code)',
-        'geography_code is not null',
+        'state_fips, county_fips, country_iso3',
+        'unnest([state_fips, county_fips, country_iso3])',
     ],
-    'taxonomy_cells': ['cell_id', ', unnest(records.taxonomy_cells) as cells(cell_id)', 'true'],
+    'taxonomy_cells': ['taxonomy_cells', 'unnest(taxonomy_cells)'],
 } %}
 
 with
@@ -85,12 +87,18 @@ record_profiles as (
 {% for name, spec in value_lists.items() %}
 {{ name }} as (
 
-    -- distinct first (a plain hash aggregate), then a short sorted list per object
+    -- an object's records repeat a few combinations of these columns: those are found first
+    -- (a plain hash aggregate), then their values, then a short sorted list per object.
+    -- Unnesting every record instead made this model take 31 s and 1.7 GB at 10M person
+    -- records (2.3 s and 0.6 GB this way).
     select silver_table, raw_key, list(value order by value) as {{ name }}
     from (
-        select distinct silver_table, raw_key, {{ spec[0] }} as value
-        from records{{ spec[1] }}
-        where {{ spec[2] }}
+        select distinct silver_table, raw_key, value
+        from (
+            select silver_table, raw_key, {{ spec[1] }} as value
+            from (select distinct silver_table, raw_key, {{ spec[0] }} from records)
+        )
+        where value is not null
     )
     group by silver_table, raw_key
 
