@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import s3fs
 
 from infra.objectstore import DEFAULT_PORTS, Identity, ObjectStore, ensure_buckets, free_ports
 from orchestration.lib.resources import dbt_environment
+from orchestration.lib.settings import DBT_PROJECT_DIR, duckdb_extension_directory
 from orchestration.lib.settings import ObjectStore as StoreSettings
 
 TEST_ACCESS_KEY_ID = "hub-test"
@@ -76,3 +79,31 @@ def hub_env(object_store, tmp_path, monkeypatch) -> HubEnvironment:
     return HubEnvironment(
         tmp_path, variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"], fs, store
     )
+
+
+@pytest.fixture(scope="session")
+def dbt_offline() -> Callable[..., str]:
+    """Runs a dbt command that reads no object store (compile, parse) with its artifacts in
+    `target`, and returns what it printed; a failing command fails the test."""
+
+    def run(target: Path, *arguments: str) -> str:
+        env = {
+            **os.environ,
+            "HUB_WAREHOUSE_PATH": str(target / "warehouse.duckdb"),
+            "HUB_DUCKDB_EXTENSION_DIRECTORY": str(duckdb_extension_directory()),
+            "HUB_S3_ACCESS_KEY_ID": "unused",
+            "HUB_S3_SECRET_ACCESS_KEY": "unused",
+            "HUB_PSEUDONYM_KEY": "k" * 32,
+            "DBT_TARGET_PATH": str(target),
+        }
+        project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+        completed = subprocess.run(
+            [str(Path(sys.executable).parent / "dbt"), *arguments, *project],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        return completed.stdout
+
+    return run

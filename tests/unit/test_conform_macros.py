@@ -1,14 +1,7 @@
 """The staging macros that conform contributors' values, compiled by dbt and run in DuckDB."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import duckdb
 import pytest
-
-from orchestration.lib.settings import DBT_PROJECT_DIR, duckdb_extension_directory
 
 # what contributors send for a yes/no item, and what staging makes of it
 ANSWERS = [
@@ -30,42 +23,15 @@ ANSWERS = [
 ]
 
 
-def compiled(sql: str, tmp_path: Path) -> str:
-    """`sql` with its macros expanded by dbt (`dbt compile --inline`)."""
-    env = {
-        **os.environ,
-        "HUB_WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb"),
-        "HUB_DUCKDB_EXTENSION_DIRECTORY": str(duckdb_extension_directory()),
-        "HUB_S3_ACCESS_KEY_ID": "unused",
-        "HUB_S3_SECRET_ACCESS_KEY": "unused",
-        "HUB_PSEUDONYM_KEY": "k" * 32,
-        "DBT_TARGET_PATH": str(tmp_path / "target"),
-    }
-    completed = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "compile",
-            "--inline",
-            sql,
-            "--quiet",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return completed.stdout
-
-
 @pytest.fixture(scope="module")
-def as_boolean_sql(tmp_path_factory) -> str:
-    return compiled(
-        "select value, {{ as_boolean('value') }} as answer from answers",
+def as_boolean_sql(tmp_path_factory, dbt_offline) -> str:
+    # the macro expanded by dbt, in a query of the answers table below
+    return dbt_offline(
         tmp_path_factory.mktemp("dbt"),
+        "compile",
+        "--inline",
+        "select value, {{ as_boolean('value') }} as answer from answers",
+        "--quiet",
     )
 
 
