@@ -122,10 +122,12 @@ def test_a_run_loads_new_objects_leaves_the_rest_and_drops_removed_ones(hub_env,
     # tests on person_records check the rows added since the last profiles: a new row that
     # repeats an old row's key fails `unique`, a new row with an unknown code fails
     # `accepted_values`, and an old row, checked when it was loaded, is not checked again
+    # (the repeated key is the smallest and the old row's the largest: were they the same,
+    # the update below would reach the new row too)
     with duckdb.connect(str(hub_env.warehouse_path)) as connection:
         connection.execute(
-            "insert into silver.person_records "
-            "select * replace (now() as landed_at) from silver.person_records limit 1"
+            "insert into silver.person_records select * replace (now() as landed_at) "
+            "from silver.person_records order by record_key limit 1"
         )
         connection.execute(
             "insert into silver.person_records select * replace "
