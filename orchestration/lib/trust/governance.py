@@ -26,6 +26,7 @@ import yaml
 
 from orchestration.lib.lake_layout import DELIVERY_SEPARATOR
 from orchestration.lib.settings import DBT_PROJECT_DIR, REPO_ROOT
+from orchestration.lib.source_specs import YAML_LOADER
 
 TRUST_DIR = REPO_ROOT / "orchestration" / "trust"
 DATA_SET_CATALOG = REPO_ROOT / "taxonomy_seeds" / "data_set_catalog.csv"
@@ -271,7 +272,7 @@ class _Reader:
         self.file = name
         path = self.directory / name
         try:
-            document = yaml.safe_load(path.read_text()) or {}
+            document = yaml.load(path.read_text(), Loader=YAML_LOADER) or {}
         except FileNotFoundError:
             self.problems.append(f"{_display(path)}: the file is missing; create it")
             return {}
