@@ -8,22 +8,42 @@
 {% macro taxonomy_cells(data_set, indicator_kind=none, codes=none) -%}
     {%- set rules = indicator_kind if indicator_kind is mapping
         else ({indicator_kind: codes} if indicator_kind else {}) -%}
-    {#- the data set's rules, read once per query; each row filters them with its codes -#}
-    coalesce(list_sort(list_distinct(flatten(list_transform(
+    {#- The data set's rules are read once per query and grouped by cell, in cell order: each
+        row keeps the cells whose rules its codes meet, already sorted and distinct. (Filtering
+        the rules per row, then flattening, de-duplicating and sorting their cells, took 2.5x
+        as long: 14.5 s of person_records' 10M screenings.) -#}
+    coalesce(list_transform(
         list_filter(
             (
-                select list({'kind': r.indicator_kind, 'code': r.indicator_code,
-                             'cells': r.taxonomy_cells})
-                from {{ ref('int_taxonomy_rules_grouped') }} as r
-                where r.data_set = '{{ data_set }}'
+                select list({'cell': cell, 'whole': whole
+                    {%- for kind in rules %}, 'codes_{{ loop.index }}': codes_{{ loop.index }}{% endfor -%}
+                } order by cell)
+                from (
+                    select
+                        cell,
+                        bool_or(kind = 'data_set') as whole
+                        {%- for kind in rules %},
+                        coalesce(list(code) filter (where kind = '{{ kind }}'), [])
+                            as codes_{{ loop.index }}
+                        {%- endfor %}
+                    from (
+                        select
+                            r.indicator_kind as kind,
+                            r.indicator_code as code,
+                            unnest(r.taxonomy_cells) as cell
+                        from {{ ref('int_taxonomy_rules_grouped') }} as r
+                        where r.data_set = '{{ data_set }}'
+                    )
+                    group by cell
+                )
             ),
-            rule -> rule.kind = 'data_set'
+            cell -> cell.whole
             {%- for kind, kind_codes in rules.items() %}
-                or (rule.kind = '{{ kind }}' and list_contains({{ kind_codes }}, rule.code))
+                or list_has_any({{ kind_codes }}, cell.codes_{{ loop.index }})
             {%- endfor %}
         ),
-        rule -> rule.cells
-    )))), []::varchar[])
+        cell -> cell.cell
+    ), []::varchar[])
 {%- endmacro %}
 
 {#-
