@@ -250,7 +250,16 @@ def test_hub_extract_delivers_under_a_live_agreement(hub, capsys):
     assert code == 0, output
     assert "under agreement dua-2025-gulf-research" in output
     assert re.search(r"audit entry #\d+", output)
-    assert hub.fs.glob(f"{hub.lake_bucket}/extracts/researcher/gap_analysis/*/_extract.json")
+    hub.fs.invalidate_cache()
+    delivered = hub.fs.glob(f"{hub.lake_bucket}/extracts/researcher/gap_analysis/*/_extract.json")
+    assert delivered
+    for manifest in delivered:
+        # the lake holds the whole package: every file written locally, tables and database
+        lake_package = manifest.rsplit("/", 1)[0]
+        local_package = hub.extracts / "researcher" / "gap_analysis" / lake_package.rsplit("/")[-1]
+        assert sorted(key.rsplit("/", 1)[1] for key in hub.fs.ls(lake_package)) == sorted(
+            path.name for path in local_package.iterdir()
+        )
     with duckdb.connect(str(packages(hub)[0] / "extract.duckdb"), read_only=True) as database:
         assert database.execute("from screenings_by_state_year limit 1").fetchall() is not None
 

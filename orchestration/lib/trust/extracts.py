@@ -250,9 +250,9 @@ def _write_package(
             database.register("incoming", frame.to_arrow())
             database.execute(f'create table "{name}" as select * from incoming')
             database.unregister("incoming")
-    for path in sorted(directory.iterdir()):
-        if path.name != MANIFEST_NAME:
-            fs.put_file(str(path), f"{lake_prefix}/{path.name}")
+    # one call, so the object store receives the files side by side rather than one by one
+    files = sorted(path for path in directory.iterdir() if path.name != MANIFEST_NAME)
+    fs.put([str(path) for path in files], [f"{lake_prefix}/{path.name}" for path in files])
 
 
 def _write_manifest(directory: Path, fs: Any, lake_prefix: str, manifest: dict[str, Any]) -> None:
