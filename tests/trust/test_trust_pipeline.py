@@ -264,6 +264,47 @@ def test_hub_extract_delivers_under_a_live_agreement(hub, capsys):
         assert database.execute("from screenings_by_state_year limit 1").fetchall() is not None
 
 
+def test_an_extract_that_cannot_be_made_fails_the_step_after_the_others_are_delivered(
+    hub, tmp_path, monkeypatch
+):
+    from orchestration.definitions import defs
+
+    graph = defs().resolve_asset_graph()
+    extracts = sorted(key for key in graph.get_all_asset_keys() if key.path[0] == "extracts")
+    marts = {key: graph.get(key).parent_keys for key in extracts}
+    # a gold mart some extracts read and others do not
+    missing = next(
+        mart
+        for mart in sorted(set().union(*marts.values()))
+        if not all(mart in m for m in marts.values())
+    )
+    broken = {key for key in extracts if missing in marts[key]}
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(hub.warehouse.read_bytes())
+    with duckdb.connect(str(warehouse)) as connection:
+        (kind,) = connection.execute(
+            "select table_type from information_schema.tables "
+            "where table_schema = 'gold' and table_name = ?",
+            [missing.path[-1]],
+        ).fetchone()
+        connection.execute(
+            f'drop {"view" if kind == "VIEW" else "table"} gold."{missing.path[-1]}"'
+        )
+    monkeypatch.setenv("HUB_WAREHOUSE_PATH", str(warehouse))
+
+    run = materialize(dg.AssetSelection.groups("extracts"))
+
+    assert not run.success
+    made = {event.asset_key for event in run.get_asset_materialization_events()}
+    assert made == set(extracts) - broken
+    (failure,) = [event.step_failure_data for event in run.all_events if event.is_step_failure]
+    message = failure.user_failure_data.description
+    for key in broken:
+        assert f"{key.path[1]}/{key.path[2]}: gold.{missing.path[-1]} is not in the warehouse" in (
+            message
+        )
+
+
 @pytest.mark.parametrize(
     ("role", "purpose", "reason"),
     [
