@@ -326,7 +326,10 @@ def main() -> int:
     except Exception as error:
         traceback.print_exc()
         report = {"error": f"{type(error).__name__}: {error}", "success": False}
-    report["own_peak_rss_kib"] = _own_peak_rss_kib()
+    report["own_peak_rss_kib"] = _own_memory_kib("VmHWM")
+    # what the process still holds once its work is done: in a whole run, the landing's
+    # process holds it while dbt builds
+    report["own_rss_at_end_kib"] = _own_memory_kib("VmRSS")
     report_path.write_text(json.dumps(report, default=str))
     return 0 if report.get("success", True) else 1
 
@@ -353,10 +356,11 @@ def _profiled(
         text.with_suffix(".html").write_text(profiler.output_html())
 
 
-def _own_peak_rss_kib() -> int:
-    """This process's resident high-water mark (VmHWM), in KiB."""
+def _own_memory_kib(field: str) -> int:
+    """A figure of this process's memory from /proc/self/status, in KiB: `VmHWM` (resident
+    high-water mark) or `VmRSS` (resident now)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
 

@@ -1,4 +1,6 @@
-"""The staging macros that conform contributors' values, compiled by dbt and run in DuckDB."""
+"""The macros that conform contributors' values and codes, compiled by dbt and run in DuckDB."""
+
+from collections.abc import Callable
 
 import duckdb
 import pytest
@@ -24,15 +26,19 @@ ANSWERS = [
 
 
 @pytest.fixture(scope="module")
-def as_boolean_sql(tmp_path_factory, dbt_offline) -> str:
-    # the macro expanded by dbt, in a query of the answers table below
-    return dbt_offline(
-        tmp_path_factory.mktemp("dbt"),
-        "compile",
-        "--inline",
-        "select value, {{ as_boolean('value') }} as answer from answers",
-        "--quiet",
-    )
+def compile_inline(tmp_path_factory, dbt_offline) -> Callable[[str], str]:
+    """A query using the project's macros, as dbt expands it (`dbt compile --inline`)."""
+
+    def compile_sql(sql: str) -> str:
+        return dbt_offline(tmp_path_factory.mktemp("dbt"), "compile", "--inline", sql, "--quiet")
+
+    return compile_sql
+
+
+@pytest.fixture(scope="module")
+def as_boolean_sql(compile_inline) -> str:
+    # the macro in a query of the answers table below
+    return compile_inline("select value, {{ as_boolean('value') }} as answer from answers")
 
 
 @pytest.fixture
@@ -73,14 +79,10 @@ TAXONOMY_RECORDS = [
 
 
 @pytest.fixture(scope="module")
-def taxonomy_cells_sql(tmp_path_factory, dbt_offline) -> str:
-    return dbt_offline(
-        tmp_path_factory.mktemp("dbt"),
-        "compile",
-        "--inline",
+def taxonomy_cells_sql(compile_inline) -> str:
+    return compile_inline(
         "select id, {{ taxonomy_cells('made_up', {'item': 'items', 'offense': 'offenses'}) }} "
-        "as cells from records order by id",
-        "--quiet",
+        "as cells from records order by id"
     )
 
 
