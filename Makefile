@@ -36,8 +36,8 @@ clean: stop
 	rm -rf .hub/objectstore .hub/dagster .hub/warehouse.duckdb .hub/demo-estate dbt_project/target
 
 # Performance at scale against the floor and a peer (infra/benchmarks/README.md); not part of
-# `make test`. About 25 minutes on 2 cores; `uv run python -m infra.benchmarks.run --sizes
-# 1000000` is the quick run.
+# `make test`. About 16 minutes on 2 cores (2026-12-04); `uv run python -m
+# infra.benchmarks.run --sizes 1000000` is the quick run.
 .PHONY: bench
 bench: setup
 	$(UV) run python -m infra.benchmarks.run
