@@ -26,7 +26,7 @@ import yaml
 
 from orchestration.lib.lake_layout import DELIVERY_SEPARATOR
 from orchestration.lib.settings import DBT_PROJECT_DIR, REPO_ROOT
-from orchestration.lib.source_specs import YAML_LOADER
+from orchestration.lib.source_specs import YAML_LOADER, load_source_specs
 
 TRUST_DIR = REPO_ROOT / "orchestration" / "trust"
 DATA_SET_CATALOG = REPO_ROOT / "taxonomy_seeds" / "data_set_catalog.csv"
@@ -212,8 +212,6 @@ def load_governance(
     read from the dbt sources, so a contributor delivering data is always known to the trust.
     """
     if declared_feeds is None:
-        from orchestration.lib.source_specs import load_source_specs
-
         declared_feeds = {
             spec.name: list(spec.contributors) for spec in load_source_specs(DBT_PROJECT_DIR)
         }
