@@ -34,6 +34,7 @@ stop: setup
 
 clean: stop
 	rm -rf .hub/objectstore .hub/dagster .hub/warehouse.duckdb .hub/demo-estate dbt_project/target
+	rm -f .hub/audit-anchor.jsonl
 
 # Performance at scale against the floor and a peer (infra/benchmarks/README.md); not part of
 # `make test`. About 16 minutes on 2 cores (2026-12-04); `uv run python -m

@@ -279,6 +279,12 @@ def zip_members(
             "was landed. If the archive is genuine, raise `max_uncompressed_bytes`",
         )
     for info in files:
+        if problem := _unsafe_member_path(info.filename):
+            raise AdapterError(
+                source_name,
+                f"zip member {info.filename!r} {problem}; nothing was landed. Ask the "
+                "contributor to build the archive again with plain member names",
+            )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_GRACE_BYTES and ratio > options.max_compression_ratio:
             raise AdapterError(
@@ -296,6 +302,21 @@ def zip_members(
                 "an unencrypted archive (the hub does not hold archive passwords)",
             )
     return files
+
+
+def _unsafe_member_path(name: str) -> str | None:
+    """Why a member's path is one no honest archive holds (a zip-slip), or None.
+
+    Members are read in memory and never written out, so such a name cannot escape here;
+    it is refused because it is a sign of a hostile or broken archive."""
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return "has an absolute path"
+    if ".." in parts:
+        return "has a path that climbs out of the archive ('..')"
+    if any(not ch.isprintable() for ch in name):
+        return "has a control character in its name"
+    return None
 
 
 def open_zip(stream: BinaryIO, source_name: str) -> zipfile.ZipFile:

@@ -33,7 +33,13 @@ from rich.console import Console
 from rich.table import Table
 
 from orchestration.lib import heatmap, lake_layout
-from orchestration.lib.settings import REPO_ROOT, ObjectStore, apply_development_defaults
+from orchestration.lib.settings import (
+    REPO_ROOT,
+    ObjectStore,
+    SettingsError,
+    apply_development_defaults,
+    uses_local_store,
+)
 from orchestration.lib.trust.governance import GovernanceError
 
 console = Console()
@@ -44,9 +50,18 @@ def _home() -> Path:
 
 
 def _prepare_environment() -> None:
+    # What the hub writes (raw copies, the warehouse, logs, keys) holds personal data or
+    # secrets: private to its owner, and the state folder closed to everyone else.
+    os.umask(0o077)
     applied = apply_development_defaults()
     _home().mkdir(parents=True, exist_ok=True)
+    _home().chmod(0o700)
     if not os.environ.get("HUB_PSEUDONYM_KEY"):
+        if not uses_local_store():
+            raise SettingsError(
+                "HUB_PSEUDONYM_KEY is not set: a hub on a shared object store takes its "
+                "pseudonym key from the secret store (README: Configuration)"
+            )
         # A local key, made once and kept out of the repository; production sets the variable.
         key_file = _home() / "pseudonym.key"
         if not key_file.exists():
@@ -88,15 +103,17 @@ def _object_store_keys():
 def _embedded_store(with_identities: bool = True):
     from infra.objectstore import DEFAULT_PORTS
     from infra.objectstore import ObjectStore as Embedded
-    from orchestration.lib.trust.identities import object_store_identities
 
     endpoint = os.environ["HUB_S3_ENDPOINT"]
-    port = int(endpoint.rsplit(":", 1)[1]) if endpoint.count(":") == 2 else 8333
-    ports = {**DEFAULT_PORTS, "s3": port}
+    port = int(endpoint.rsplit(":", 1)[1]) if endpoint.count(":") == 2 else DEFAULT_PORTS["s3"]
+    # Only S3's port is the user's; the store chooses the others at its first start and keeps
+    # them in its folder, so two hubs on one host never collide.
+    ports = {"s3": port}
     identities = []
     if with_identities:
         from orchestration.lib.settings import DBT_PROJECT_DIR
         from orchestration.lib.source_specs import load_source_specs
+        from orchestration.lib.trust.identities import object_store_identities
 
         raw_bucket, lake_bucket = os.environ["HUB_RAW_BUCKET"], os.environ["HUB_LAKE_BUCKET"]
         identities = object_store_identities(
@@ -109,22 +126,43 @@ def _embedded_store(with_identities: bool = True):
 
 
 def objectstore(action: str) -> None:
-    from infra.objectstore import ensure_buckets
-    from orchestration.lib.trust.identities import ADMIN_KEYS
+    from infra.objectstore import ensure_buckets, keep_versions
 
     store = _embedded_store(with_identities=action == "start")
     if action == "start":
+        from orchestration.lib.trust.identities import ADMIN_KEYS
+
         started = store.start()
-        buckets = [os.environ["HUB_RAW_BUCKET"], os.environ["HUB_LAKE_BUCKET"]]
-        ensure_buckets(_filesystem(ADMIN_KEYS), buckets)
+        raw_bucket = os.environ["HUB_RAW_BUCKET"]
+        admin = _filesystem(ADMIN_KEYS)
+        ensure_buckets(admin, [raw_bucket, os.environ["HUB_LAKE_BUCKET"]])
+        keep_versions(admin, raw_bucket)
         state = "started" if started else "already running"
         console.print(f"object store {state} at {store.endpoint_url} (data: {store.data_dir})")
+        if not store.private_tmp:
+            console.print(
+                "[yellow]note:[/yellow] this host allows no private mount namespace, so "
+                "SeaweedFS's gRPC sockets are in /tmp (owner-only, certificate-checked)"
+            )
     elif action == "stop":
         stopped = store.stop()
         console.print("object store stopped" if stopped else "object store was not running")
     else:
-        running = store.running_pid() is not None and store.answers()
-        console.print(f"object store {'running' if running else 'stopped'} at {store.endpoint_url}")
+        pid = store.running_pid()
+        problem = store.s3_problem()
+        if pid is not None and problem is None:
+            console.print(f"object store running at {store.endpoint_url} (pid {pid})")
+        elif pid is not None:
+            console.print(
+                f"object store not serving: SeaweedFS runs (pid {pid}) but {problem}; "
+                f"see {store.log_file} or run `hub objectstore stop` and start it again"
+            )
+        elif problem is None:
+            console.print(
+                f"object store stopped, yet another program serves S3 at {store.endpoint_url}"
+            )
+        else:
+            console.print(f"object store stopped ({problem})")
 
 
 def seed_demo(scale: float, seed: int) -> None:
@@ -180,6 +218,12 @@ def prepare() -> None:
 
 
 def materialize(job: str = "full_refresh") -> int:
+    from orchestration.lib.run_monitoring import sweep_hub
+
+    # No daemon watches this run. First end the runs whose worker was killed: they hold the
+    # warehouse pool, which would keep this run waiting for ever.
+    for line in sweep_hub().report():
+        console.print(f"[yellow]{line}[/yellow]")
     # The run executes in this one child process, as every run of the hub does (the
     # executor in orchestration/defs/automation/jobs.py).
     command = [
@@ -196,6 +240,9 @@ def materialize(job: str = "full_refresh") -> int:
         console.print(f"[red]the run failed; full log in {log}[/red]\n{tail}")
     else:
         console.print(f"run succeeded (log: {log})")
+    # Again, for this run: a failed run gets its steward note, a killed child's run is ended.
+    for line in sweep_hub().report():
+        console.print(f"[yellow]{line}[/yellow]")
     return completed.returncode
 
 
@@ -286,9 +333,16 @@ def summary() -> None:
     )
 
 
-def quarantine(data_set: str | None, limit: int) -> None:
+def quarantine(data_set: str | None, limit: int) -> int:
     from orchestration.lib.quarantine import quarantine_summary, quarantined_rows
     from orchestration.lib.resources import open_duckdb
+    from orchestration.lib.settings import DBT_PROJECT_DIR
+    from orchestration.lib.source_specs import load_source_specs
+
+    declared = sorted(spec.name for spec in load_source_specs(DBT_PROJECT_DIR))
+    if data_set is not None and data_set not in declared:
+        console.print(f"[red]no data set {data_set!r}[/red]; declared: {', '.join(declared)}")
+        return 1
 
     store = ObjectStore.from_environment()
     lake_bucket = os.environ["HUB_LAKE_BUCKET"]
@@ -308,6 +362,7 @@ def quarantine(data_set: str | None, limit: int) -> None:
         ):
             table.add_row(raw_key, str(line), reason, original)
     console.print(table)
+    return 0
 
 
 def _lake():
@@ -358,25 +413,38 @@ def extract(role: str, purpose: str) -> int:
 
 
 def audit_verify() -> int:
-    from orchestration.lib.trust.audit import AUDIT_PREFIX, AuditLog
+    from rich.markup import escape
+
+    from orchestration.lib.trust.audit import AuditLog
 
     lake = _lake()
-    location = f"s3://{lake.lake_bucket}/{AUDIT_PREFIX}/"
-    verification = AuditLog(lake.filesystem(), lake.lake_bucket).verify()
+    log = AuditLog(lake.filesystem(), lake.lake_bucket)
+    verification = log.verify()
+
+    def say(text: str) -> None:
+        console.print(text, soft_wrap=True)  # one finding per line, however long
+
     if verification.intact:
-        console.print(f"audit log intact: {verification.entries} entries in {location}")
+        say(f"audit log intact: {verification.entries} entries in {log.location}")
         if verification.entries:
-            console.print(
-                f"head hash {verification.head_hash}: keep it outside the lake to detect the "
-                "removal of the newest entries"
+            kept = verification.retained_until
+            say(
+                f"head hash {verification.head_hash}"
+                + (f", kept by Object Lock until {kept:%Y-%m-%d} at least" if kept else "")
+                + (f", anchored in {log.anchor.path}" if log.anchor else "")
             )
-        return 0
-    console.print(
-        f"[red]audit log broken at entry #{verification.broken_at}[/red] "
-        f"(s3://{verification.broken_key}): {verification.reason}"
-    )
-    console.print(f"entries #1 to #{verification.broken_at - 1} verify; later ones are unverified")
-    return 1
+    else:
+        first, *others = verification.problems
+        where = f" at entry #{first.sequence}" if first.sequence else ""
+        key = f" (s3://{first.key})" if first.key else ""
+        say(f"[red]audit log broken{where}[/red]{escape(key)}: {escape(first.message)}")
+        for problem in others:
+            say(f"[red]also:[/red] {escape(problem.message)}")
+        if verification.entries:
+            say(f"the chain of entries as first written verifies up to #{verification.entries}")
+    for note in verification.notes:
+        say(f"[yellow]note:[/yellow] {escape(note)}")
+    return 0 if verification.intact else 1
 
 
 def withdraw_contributor(contributor: str, reason: str) -> int:
@@ -468,8 +536,14 @@ def rotate_pseudonym_key(reason: str, operator_key: bool) -> int:
 
 
 def ui() -> int:
+    from orchestration.lib.run_monitoring import sweep_hub
+
     objectstore("start")
     prepare()
+    # Runs a previous session left unfinished (its processes killed) are ended before the
+    # daemon starts; its run monitoring (infra/dagster.yaml) watches from then on.
+    for line in sweep_hub().report():
+        console.print(f"[yellow]{line}[/yellow]")
     dg = str(Path(sys.executable).parent / "dg")
     return subprocess.call([dg, "dev", "--host", "127.0.0.1", "--port", "3000"], cwd=REPO_ROOT)
 
@@ -518,10 +592,10 @@ def main(argv: list[str] | None = None) -> int:
     # Read before the development defaults fill it in: an operator's key is rotated in the
     # secret store, a local one by the hub itself.
     operator_key = bool(os.environ.get("HUB_PSEUDONYM_KEY"))
-    _prepare_environment()
     try:
+        _prepare_environment()
         return _run(args, operator_key)
-    except GovernanceError as error:
+    except (GovernanceError, SettingsError) as error:
         console.print(f"[red]{error}[/red]")
         return 1
 
@@ -543,7 +617,7 @@ def _run(args: argparse.Namespace, operator_key: bool) -> int:
         case "heatmap":
             print_heatmap(args.format)
         case "quarantine":
-            quarantine(args.data_set, args.limit)
+            return quarantine(args.data_set, args.limit)
         case "ui":
             return ui()
         case "extract":

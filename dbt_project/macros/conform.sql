@@ -31,9 +31,13 @@
     end
 {%- endmacro %}
 
-{#- A whole number sent as text, as a number (12086.0) or with thousands separators. -#}
+{#-
+    A whole number sent as text, as a number (12086.0) or with thousands separators. A value
+    beyond bigint (1e300, inf) is null like any other unreadable one: a cast that raised would
+    fail the shared silver models for every data set.
+-#}
 {% macro as_count(value) -%}
-    cast(try_cast(replace(trim(cast({{ value }} as varchar)), ',', '') as double) as bigint)
+    try_cast(try_cast(replace(trim(cast({{ value }} as varchar)), ',', '') as double) as bigint)
 {%- endmacro %}
 
 {#- A FIPS code of `digits` digits, whether sent as text or as a number that lost its zeros. -#}

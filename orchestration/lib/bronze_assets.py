@@ -68,6 +68,8 @@ def build_bronze_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             context.log.error(outcome.error)
         for outcome in report.held:
             context.log.error(f"{outcome.raw_key} failed the gates and was held back")
+        for warning in report.warnings:
+            context.log.warning(warning)
         yield dg.MaterializeResult(metadata=landing_metadata(report))
         yield dg.AssetCheckResult(
             check_name="deliveries_parsed",
@@ -110,6 +112,7 @@ def landing_metadata(report: LandingReport) -> dict:
         "deliveries_held_by_gates": len(report.held),
         "deliveries_removed": len(report.removed),
         "top_quarantine_reasons": dg.MetadataValue.json(report.top_rejection_reasons()),
+        "warnings": dg.MetadataValue.json(report.warnings),
         "detected_columns": dg.MetadataValue.json(columns),
         "deliveries": dg.MetadataValue.md(_deliveries_table(report)),
     }

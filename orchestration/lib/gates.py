@@ -5,9 +5,10 @@ replace what bronze holds. The GE suite runs as SQL in DuckDB: its row rules ove
 candidate, its uniqueness rules over the candidate's keys plus the released rows that share
 one of them, so ids stay unique across deliveries while a delivery costs its own size and one
 narrow probe of bronze, not a grouping of it. The pandera model checks the candidate too.
-A failed gate holds the delivery back, the previous bronze stays, and the asset's blocking
-checks fail so nothing downstream runs on it. A data set without a suite or model has no
-such gate.
+A failed gate holds the delivery back and the previous bronze stays; the asset's checks fail,
+naming the delivery and its failures, while everything downstream rebuilds from the released
+deliveries, so one contributor's bad file stops nobody else. A data set without a suite or
+model has no such gate.
 """
 
 import threading
@@ -26,6 +27,7 @@ from orchestration.lib.lake_layout import RawObject
 from orchestration.lib.landing import Gate, GateVerdict, LandingReport
 from orchestration.lib.resources import LakeResource, open_duckdb
 from orchestration.lib.source_specs import SourceSpec
+from orchestration.lib.sql_quoting import identifier, literal
 
 GE_CHECK = "great_expectations_suite"
 PANDERA_CHECK = "pandera_schema"
@@ -53,8 +55,11 @@ class BronzeGates:
             "on each new delivery as the adapter read it.",
         }
         return [
+            # Not blocking: a delivery that fails is held back before it reaches bronze, so
+            # bronze holds released data only and what reads it rebuilds from that. Blocking
+            # would stop every data set's models for one contributor's bad file.
             dg.AssetCheckSpec(
-                name, asset=self.spec.asset_key, blocking=True, description=descriptions[name]
+                name, asset=self.spec.asset_key, blocking=False, description=descriptions[name]
             )
             for name in self.check_names
         ]
@@ -93,13 +98,18 @@ class BronzeGates:
         )
 
     def _released(self, lake: LakeResource, raw: RawObject) -> list[str]:
-        """Bronze objects of this data set other than the one `raw` would replace."""
+        """Bronze objects of this data set other than the one `raw` would replace.
+
+        Only objects at a key landing could have written: a name that is not (a quote, a glob
+        character put there by hand) is left out rather than read, since DuckDB would expand
+        a glob character in a listed path into other objects."""
         fs = lake.filesystem()
         replaced = f"{lake.lake_bucket}/{lake_layout.bronze_key(raw)}"
+        found = fs.glob(f"{lake.lake_bucket}/{lake_layout.bronze_glob(self.spec.name)}")
         return [
             f"s3://{key}"
-            for key in fs.glob(f"{lake.lake_bucket}/{lake_layout.bronze_glob(self.spec.name)}")
-            if key != replaced
+            for key in found
+            if key != replaced and lake_layout.is_bronze_key(key.split("/", 1)[1])
         ]
 
     def check_results(self, report: LandingReport) -> list[dg.AssetCheckResult]:
@@ -147,13 +157,30 @@ class _DeliveryGate:
         suite, model, validate_frame = self.loaded()
         results = {}
         if suite is not None:
-            results[GE_CHECK] = self.gates._great_expectations(self.lake, raw, candidate, suite)
+            results[GE_CHECK] = _failing_closed(
+                GE_CHECK, lambda: self.gates._great_expectations(self.lake, raw, candidate, suite)
+            )
         if model is not None:
-            results[PANDERA_CHECK] = validate_frame(pl.scan_parquet(candidate), model)
+            results[PANDERA_CHECK] = _failing_closed(
+                PANDERA_CHECK, lambda: validate_frame(pl.scan_parquet(candidate), model)
+            )
         return GateVerdict(
-            passed=all(result.success for result in results.values()),
-            results={name: result.as_metadata() for name, result in results.items()},
+            passed=all(result["success"] for result in results.values()),
+            results=results,
         )
+
+
+def _failing_closed(check: str, run: Any) -> dict[str, Any]:
+    """A gate's result as metadata; a gate that raises (a value GE or pandera cannot handle)
+    holds the delivery with the error as its failure, rather than failing the landing of
+    every other delivery."""
+    try:
+        return run().as_metadata()
+    except Exception as error:
+        return {
+            "success": False,
+            "failures": [f"{check} could not be evaluated: {type(error).__name__}: {error}"],
+        }
 
 
 class _GateLoader(threading.Thread):
@@ -231,13 +258,15 @@ def released_sharing_keys(released: list[str], candidate: Path, keys: list[str])
 
     Keys compare as text: a contributor may send as numbers the ids another sends as text,
     and the two sides of the join have the types of different files."""
-    selected = ", ".join(f'r."{column}"' for column in keys)
-    matched = " AND ".join(f'r."{column}"::VARCHAR = c."{column}"::VARCHAR' for column in keys)
+    selected = ", ".join(f"r.{identifier(column)}" for column in keys)
+    matched = " AND ".join(
+        f"r.{identifier(column)}::VARCHAR = c.{identifier(column)}::VARCHAR" for column in keys
+    )
     return (
         f"SELECT {selected} FROM read_parquet({_listed([*released, str(candidate)])}, "
-        f"union_by_name = true, filename = '{_FILE_COLUMN}') AS r\n"
+        f"union_by_name = true, filename = {literal(_FILE_COLUMN)}) AS r\n"
         f"SEMI JOIN ({_scan([str(candidate)], keys)}) AS c ON {matched}\n"
-        f"WHERE r.{_FILE_COLUMN} <> '{candidate}'"
+        f"WHERE r.{identifier(_FILE_COLUMN)} <> {literal(str(candidate))}"
     )
 
 
@@ -249,12 +278,12 @@ def key_columns(suite: list) -> list[str]:
 
 
 def _scan(files: list[str], columns: list[str] | None = None) -> str:
-    selected = ", ".join(f'"{column}"' for column in columns) if columns else "*"
+    selected = ", ".join(identifier(column) for column in columns) if columns else "*"
     return f"SELECT {selected} FROM read_parquet({_listed(files)}, union_by_name = true)"
 
 
 def _listed(files: list[str]) -> str:
-    return "[" + ", ".join(f"'{path}'" for path in files) + "]"
+    return "[" + ", ".join(literal(path) for path in files) + "]"
 
 
 def _check_metadata(verdicts: dict[str, dict], failed: dict[str, dict]) -> dict[str, Any]:

@@ -12,10 +12,16 @@ lake/steward/run_failures/<run id>.json             a note on each failed run, f
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 DELIVERY_SEPARATOR = "__"
+# A name part may hold letters and digits (of any script), these punctuation marks, and inner
+# spaces. Everything else a contributor could put in a key (quotes, `;`, glob characters,
+# `%`, slashes, control and format characters such as NUL or a right-to-left override) is
+# refused before anything reads the object, so a key is safe in SQL, a glob and a path.
+NAME_PUNCTUATION = frozenset("._- ")
+MAX_NAME_LENGTH = 200
 
 
 class LayoutError(ValueError):
@@ -39,12 +45,22 @@ class RawObject:
 
 
 def parse_raw_key(key: str) -> RawObject:
-    """Split a key inside the raw bucket (no bucket name) into source, delivery and file."""
-    parts = PurePosixPath(key).parts
+    """Split a key inside the raw bucket (no bucket name) into source, delivery and file.
+
+    The key is checked whole first: a key that is not plainly
+    <source>/<contributor>__<label>/<file> with safe names is refused, never read.
+    """
+    parts = key.split("/")
     if len(parts) != 3:
         raise LayoutError(
             f"raw object {key!r} is not at <source>/<contributor>__<label>/<file>; move it there"
         )
+    for part in parts:
+        if problem := unsafe_name(part):
+            raise LayoutError(
+                f"raw object {key!r}: the name {part!r} {problem}; rename it using letters, "
+                "digits, '.', '_', '-' and inner spaces, and upload it again"
+            )
     source, delivery, file_name = parts
     if DELIVERY_SEPARATOR not in delivery or delivery.startswith(DELIVERY_SEPARATOR):
         raise LayoutError(
@@ -54,8 +70,40 @@ def parse_raw_key(key: str) -> RawObject:
     return RawObject(source, delivery, file_name)
 
 
+def unsafe_name(name: str) -> str | None:
+    """Why `name` cannot be one part of a raw key, or None when it can."""
+    if not name:
+        return "is empty"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"is longer than {MAX_NAME_LENGTH} characters"
+    if name != name.strip():
+        return "starts or ends with a space"
+    if name.startswith("."):
+        return "starts with a dot"
+    refused = sorted({ch for ch in name if not (ch.isalnum() or ch in NAME_PUNCTUATION)})
+    if refused:
+        shown = ", ".join(
+            repr(ch) if ch.isprintable() else f"U+{ord(ch):04X} ({unicodedata.name(ch, 'control')})"
+            for ch in refused
+        )
+        return f"holds characters a raw key may not hold: {shown}"
+    return None
+
+
 def bronze_key(raw: RawObject) -> str:
     return f"bronze/{raw.source}/{raw.delivery}/{raw.file_name}.parquet"
+
+
+def is_bronze_key(key: str) -> bool:
+    """Whether a key inside the lake bucket is one `bronze_key` can have made."""
+    parts = key.split("/")
+    if len(parts) != 4 or parts[0] != "bronze" or not parts[3].endswith(".parquet"):
+        return False
+    try:
+        raw = parse_raw_key("/".join([parts[1], parts[2], parts[3].removesuffix(".parquet")]))
+    except LayoutError:
+        return False
+    return bronze_key(raw) == key
 
 
 def quarantine_key(raw: RawObject) -> str:

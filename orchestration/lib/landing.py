@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from adapters import AdapterError, Rejection, read_api, read_batches
@@ -86,6 +87,7 @@ class DeliveryOutcome:
     columns: list[str] = field(default_factory=list)
     gate_results: dict[str, Any] = field(default_factory=dict)
     declaration: str = ""  # the contributor's declaration it was read with (fingerprint)
+    warnings: list[str] = field(default_factory=list)  # landed, but a steward should know
 
 
 @dataclass
@@ -117,6 +119,11 @@ class LandingReport:
     @property
     def landed_now(self) -> list[DeliveryOutcome]:
         return [o for o in self.outcomes if o.status == "landed"]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What landed now but a steward should look at (see `DeliveryOutcome.warnings`)."""
+        return [warning for o in self.landed_now for warning in o.warnings]
 
     def top_rejection_reasons(self, limit: int = 5) -> dict[str, int]:
         reasons: Counter[str] = Counter()
@@ -236,22 +243,33 @@ def _land_pending(
     read_format, read_options = (
         ("parquet", {}) if item.feed.format == API_FORMAT else (item.feed.format, item.feed.options)
     )
+    # a failed download is the object store's (the step's retry policy handles it)
+    local_raw, sha256 = downloads.take(item.raw_uri)
     try:
-        local_raw, sha256 = downloads.take(item.raw_uri)
         landed = _parse_and_write(
             fs, item.raw, item.raw_uri, local_raw, sha256, read_format, read_options,
             lake_bucket, item.version, now, gate,
         )  # fmt: skip
         landed.declaration = item.feed.fingerprint
         return landed
-    except AdapterError as error:
+    except Exception as error:
+        # An adapter that raises anything but its own AdapterError on a contributor's bytes
+        # fails this delivery alone, not the landing of the others or the run's models; the
+        # next landing tries it again (a failed delivery is not in the ledger).
+        message = (
+            str(error)
+            if isinstance(error, AdapterError)
+            else f"{item.raw_uri}: could not be read ({type(error).__name__}: {error}); the "
+            "raw object is untouched and its previous version stays in bronze. Report the "
+            "file to the hub's maintainers with this message"
+        )
         return DeliveryOutcome(
             item.raw_uri,
             item.raw.delivery,
             item.raw.contributor,
             "failed",
             version=item.version,
-            error=str(error),
+            error=message,
         )
 
 
@@ -315,12 +333,14 @@ def _parse_and_write(
         rejections: list[Rejection] = []
         report: dict[str, Any] = {}
         rows = 0
+        nul_bytes: Counter[str] = Counter()
         writer: pq.ParquetWriter | None = None
         try:
             with local_raw.open("rb") as stream:
                 for result in read_batches(stream, raw_uri, format, options):
                     rejections.extend(result.rejections)
                     report.update(result.report)
+                    nul_bytes.update(_values_with_nul_bytes(result.table))
                     batch = _with_lineage(result.table, raw, raw_uri, sha256, rows, now)
                     if writer is None:
                         writer = pq.ParquetWriter(bronze_file, batch.schema, compression="zstd")
@@ -352,6 +372,11 @@ def _parse_and_write(
         report=_json_safe(report),
         columns=columns,
         gate_results=_json_safe(verdict.results),
+        warnings=[
+            f"{raw_uri}: column {column!r} has {count:,} value(s) holding a NUL byte, landed as "
+            "sent; NUL is rarely meant, so ask the contributor whether the export is right"
+            for column, count in sorted(nul_bytes.items())
+        ],
     )
 
 
@@ -410,6 +435,18 @@ def _with_lineage(
     for name, column in lineage.items():
         table = table.append_column(name, column)
     return table
+
+
+def _values_with_nul_bytes(table: pa.Table) -> dict[str, int]:
+    """How many values of each text column hold a NUL byte (a truncation risk for any C
+    reader downstream, and a sign of a binary or mis-encoded export)."""
+    found = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            count = pc.sum(pc.match_substring(column, "\x00")).as_py() or 0
+            if count:
+                found[name] = count
+    return found
 
 
 def _align(batch: pa.Table, schema: pa.Schema, raw_uri: str) -> pa.Table:

@@ -7,17 +7,24 @@ query them in place with DuckDB.
 
 import duckdb
 
+from orchestration.lib.lake_layout import unsafe_name
 from orchestration.lib.settings import ObjectStore
+from orchestration.lib.sql_quoting import literal
 
 
 def quarantine_sql(lake_bucket: str, data_set: str | None = None) -> str:
     """A query over the quarantine objects of one data set, or of all."""
-    pattern = f"quarantine/{data_set}/*/*.parquet" if data_set else "quarantine/*/*/*.parquet"
     return (
         "select split_part(_raw_key, '/', 2) as data_set, _raw_key as raw_key, line, reason, "
         "original, _ingested_at as ingested_at "
-        f"from read_parquet('s3://{lake_bucket}/{pattern}', union_by_name = true)"
+        f"from read_parquet({literal(_pattern(lake_bucket, data_set))}, union_by_name = true)"
     )
+
+
+def _pattern(lake_bucket: str, data_set: str | None) -> str:
+    if data_set is not None and unsafe_name(data_set):
+        raise ValueError(f"{data_set!r} is not a data set name: {unsafe_name(data_set)}")
+    return f"s3://{lake_bucket}/quarantine/{data_set or '*'}/*/*.parquet"
 
 
 def quarantine_summary(
@@ -53,5 +60,5 @@ def quarantined_rows(
 def _has_objects(
     connection: duckdb.DuckDBPyConnection, lake_bucket: str, data_set: str | None = None
 ) -> bool:
-    prefix = f"s3://{lake_bucket}/quarantine/{data_set or '*'}/*/*.parquet"
-    return bool(connection.execute(f"select count(*) from glob('{prefix}')").fetchone()[0])
+    pattern = _pattern(lake_bucket, data_set)
+    return bool(connection.execute("select count(*) from glob(?)", [pattern]).fetchone()[0])

@@ -1,11 +1,21 @@
-"""Which data sets have new or changed raw objects since the last look (the sensor's logic)."""
+"""Which data sets have new or changed raw objects since the last look (the sensor's logic).
+
+The sensor compares each listing of the raw bucket with the one before (its cursor). Its first
+look has none: it compares the listing with what the landings have seen instead (each data
+set's ledger and last landing), so only data sets with something new to land start a run,
+not every data set at once.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from orchestration.lib.lake_layout import LayoutError, parse_raw_key
+from orchestration.lib.landing import _read_ledger, read_last_landing
+from orchestration.lib.trust.withdrawals import is_withdrawn, withdrawn_contributors
 
 
 def changed_sources(
@@ -23,6 +33,39 @@ def changed_sources(
         if source in declared:
             sources.add(source)
     return sources
+
+
+def seen_by_landings(
+    raw_bucket: str, ledgers: Iterable[dict[str, dict]], last_landings: Iterable[dict | None]
+) -> dict[str, str]:
+    """The raw objects the landings have seen, key (in the raw bucket) -> ETag: what bronze
+    holds (the ledgers), and what each data set's last landing read, whatever became of it
+    (landed, unchanged, held by a gate, failed, ignored). Landing one of these again at the
+    same ETag would change nothing."""
+    seen: dict[str, str] = {}
+    entries = [entry for ledger in ledgers for entry in ledger.values()]
+    entries += [outcome for report in last_landings if report for outcome in report["outcomes"]]
+    prefix = f"{raw_bucket}/"
+    for entry in entries:
+        raw_key, version = entry.get("raw_key", ""), entry.get("version")
+        if version and raw_key.startswith(prefix):
+            seen[raw_key.removeprefix(prefix)] = version
+    return seen
+
+
+def landed_listing(
+    fs: Any, raw_bucket: str, lake_bucket: str, sources: Iterable[str], current: dict[str, str]
+) -> dict[str, str]:
+    """The listing as the landings last saw it, to compare `current` with when there is no
+    earlier listing. A withdrawn contributor's objects, which landing skips, count as seen."""
+    sources = sorted(sources)
+    seen = seen_by_landings(
+        raw_bucket,
+        (_read_ledger(fs, lake_bucket, source) for source in sources),
+        (read_last_landing(fs, lake_bucket, source) for source in sources),
+    )
+    withdrawn = withdrawn_contributors(fs, lake_bucket)
+    return seen | {key: etag for key, etag in current.items() if is_withdrawn(key, withdrawn)}
 
 
 def read_cursor(cursor: str | None) -> dict[str, str]:

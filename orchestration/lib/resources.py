@@ -11,6 +11,7 @@ import duckdb
 import s3fs
 
 from orchestration.lib.settings import ObjectStore, duckdb_extension_directory
+from orchestration.lib.sql_quoting import literal
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -74,10 +75,10 @@ class WarehouseResource(dg.ConfigurableResource):
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         connection = open_duckdb(":memory:", lake)
         try:
-            attach = f"ATTACH '{self.path}' AS warehouse"
+            attach = f"ATTACH {literal(self.path)} AS warehouse"
             options = ["READ_ONLY"] if read_only else []
             if self.encryption_key:
-                options.append(f"ENCRYPTION_KEY '{self.encryption_key}'")
+                options.append(f"ENCRYPTION_KEY {literal(self.encryption_key)}")
             if options:
                 attach += f" ({', '.join(options)})"
             connection.execute(attach)

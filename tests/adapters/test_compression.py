@@ -211,3 +211,19 @@ def test_declared_zip_with_a_gzipped_member_unwraps_both_layers():
 def test_unknown_declared_compression_is_named():
     with pytest.raises(AdapterError, match="unknown compression 'rar'"):
         read_bytes(CSV, "raw/x/2024-05/cases.csv", compression="rar")
+
+
+@pytest.mark.parametrize(
+    ("member", "problem"),
+    [
+        ("../../x.csv", "climbs out of the archive"),
+        ("/etc/x.csv", "absolute path"),
+        ("C:\\x.csv", "absolute path"),
+        ("a\nb.csv", "control character"),
+    ],
+)
+def test_a_zip_member_with_a_hostile_path_is_refused_by_name(member, problem):
+    with pytest.raises(AdapterError) as error:
+        read_bytes(zip_of({member: CSV}), "raw/x/2024-05/all.zip")
+    message = str(error.value)
+    assert repr(member) in message and problem in message and "nothing was landed" in message

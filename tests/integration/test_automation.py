@@ -11,8 +11,10 @@ from dagster_dbt import DbtProject
 
 from orchestration.defs.automation.run_failures import steward_run_failure_notes
 from orchestration.defs.automation.sensors import CODE_VERSION_TAG, keys_to_run, selection_for
+from orchestration.lib.landing import land_source
 from orchestration.lib.resources import LakeResource
 from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.lib.source_specs import load_source_specs
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +53,7 @@ def tick(definitions, hub_env, instance, cursor):
     return result.run_requests, result.cursor
 
 
-def test_the_sensor_runs_only_the_data_set_with_a_new_delivery(definitions, hub_env):
+def test_the_sensor_runs_only_the_data_sets_with_new_deliveries(definitions, hub_env):
     raw = hub_env.raw_bucket
     hub_env.fs.pipe(f"{raw}/screenings/tx_dfps__2024-03/screenings.csv", b"screening_id\nS1\n")
     hub_env.fs.pipe(f"{raw}/hotline/nhth__2021/hotline.xlsx", b"not read by the sensor")
@@ -69,6 +71,14 @@ def test_the_sensor_runs_only_the_data_set_with_a_new_delivery(definitions, hub_
     assert dg.AssetKey(["bronze", "screenings"]) in selected
     assert dg.AssetKey(["gold", "taxonomy_cell_scores"]) in selected
     assert not any(key.path[0] == "bronze" and key.path[1] != "screenings" for key in selected)
+
+    # A new instance's sensor (the first `make ui`) has no cursor: it starts nothing for
+    # what the landings have seen, here both screenings deliveries.
+    (spec,) = [spec for spec in load_source_specs(DBT_PROJECT_DIR) if spec.name == "screenings"]
+    land_source(spec, hub_env.fs, raw, hub_env.lake_bucket)
+    with dg.DagsterInstance.ephemeral() as instance:
+        first_look, _ = tick(definitions, hub_env, instance, None)
+    assert [r.tags["hub/data_set"] for r in first_look] == ["hotline"]
 
 
 def test_a_run_rebuilds_what_it_reads_only_where_it_is_stale(definitions):

@@ -69,17 +69,24 @@ def test_a_bad_delivery_is_held_at_the_gate_and_gold_keeps_the_last_good_data(la
     extra = "screenings/tx_dfps__2024-04/screenings.csv"
     hub_env.fs.put_file(str(estate / extra), f"{hub_env.raw_bucket}/{extra}")
 
-    blocked = run_for("screenings")
+    held = run_for("screenings")
 
-    assert not blocked.success
-    checks = {e.check_name: e.passed for e in blocked.get_asset_check_evaluations()}
-    assert checks["great_expectations_suite"] is False
-    materialized = {e.asset_key for e in blocked.get_asset_materialization_events()}
+    # the run goes on: the resend is held out of bronze (its last good version stays), the
+    # gate's check fails naming it, and gold is rebuilt from the released deliveries, the
+    # new one that passed included
+    assert held.success
+    evaluations = {e.check_name: e for e in held.get_asset_check_evaluations()}
+    ge = evaluations["great_expectations_suite"]
+    assert ge.passed is False
+    assert ge.severity == dg.AssetCheckSeverity.ERROR
+    assert f"{hub_env.raw_bucket}/{SCREENINGS}" in ge.metadata["deliveries_held"].value
+    materialized = {e.asset_key for e in held.get_asset_materialization_events()}
     assert dg.AssetKey(["bronze", "screenings"]) in materialized
-    assert not any(key.path[0] in ("staging", "silver", "gold") for key in materialized)
+    assert dg.AssetKey(["gold", "taxonomy_cell_scores"]) in materialized
+    extra_rows = rows_of((estate / extra).read_bytes())
+    assert screenings_in_gold(hub_env) == before + extra_rows
 
-    # another data set's run goes through and rebuilds gold from released bronze only: the
-    # held resend is absent (its last good version stays), the delivery that passed is in
+    # another data set's run goes through too, and the held resend is still absent
     hub_env.fs.put_file(
         str(estate / "hotline/nhth__2022/hotline_by_state.xlsx"),
         f"{hub_env.raw_bucket}/hotline/nhth__2022/hotline_by_state.xlsx",
@@ -89,7 +96,6 @@ def test_a_bad_delivery_is_held_at_the_gate_and_gold_keeps_the_last_good_data(la
     assert dg.AssetKey(["gold", "taxonomy_cell_scores"]) in {
         e.asset_key for e in other.get_asset_materialization_events()
     }
-    extra_rows = rows_of((estate / extra).read_bytes())
     assert screenings_in_gold(hub_env) == before + extra_rows
 
     # the contributor resends a corrected file (one row fewer): it passes and gold takes it
@@ -98,3 +104,50 @@ def test_a_bad_delivery_is_held_at_the_gate_and_gold_keeps_the_last_good_data(la
     corrected = run_for("screenings")
     assert corrected.success
     assert screenings_in_gold(hub_env) == before - 1 + extra_rows
+
+
+def test_values_that_pass_the_gates_never_fail_a_shared_model(landed_hub):
+    """A delivery whose values are legal at the gate but odd downstream (a race list that is
+    not JSON, a count beyond any integer, an unknown code, a yes/no that is neither) lands,
+    and every data set's silver and gold are rebuilt: the odd values are read leniently and
+    show as unmapped or missing, never as an error that stops the shared models."""
+    hub_env, estate = landed_hub
+    rows = list(csv.DictReader(io.StringIO((estate / SCREENINGS).read_text())))
+    odd = {
+        "youth_race": "[not json",
+        "county_fips": "99999",
+        "screening_score": "1e300",
+        "concern_level": "\u202eunheard-of",
+        "item_01": "maybe",
+        "agency_type": "'; drop table silver.person_records; --",
+    }
+    rows = rows[:5]
+    for number, row in enumerate(rows):
+        row.update({column: value for column, value in odd.items() if column in row})
+        row["screening_id"] = f"odd-{number}"  # new screenings, or the uniqueness gate holds them
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    resend = "screenings/tx_dfps__2024-05/screenings.csv"
+    assert {"youth_race", "county_fips", "concern_level"} <= set(rows[0])
+    hub_env.fs.pipe(f"{hub_env.raw_bucket}/{resend}", out.getvalue().encode())
+
+    result = run_for("screenings")
+
+    assert result.success
+    (gate,) = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "great_expectations_suite"
+    ]
+    assert gate.passed
+    materialized = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["silver", "person_records"]) in materialized
+    assert dg.AssetKey(["gold", "dataset_quality_scores"]) in materialized
+    with duckdb.connect(str(hub_env.warehouse_path), read_only=True) as connection:
+        odd_rows = connection.execute(
+            "select count(*) from silver.person_records where delivery = 'tx_dfps__2024-05' "
+            "and race_ethnicity = 'unmapped' and outcome = 'unmapped'"
+        ).fetchone()[0]
+    assert odd_rows == 5

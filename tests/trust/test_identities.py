@@ -8,10 +8,12 @@ from pathlib import Path
 import boto3
 import botocore.exceptions
 import pytest
+import s3fs
 from botocore.config import Config
 
 from infra.objectstore import DEFAULT_PORTS, ObjectStore, free_ports
 from orchestration.lib.source_specs import ContributorFeed, SourceSpec
+from orchestration.lib.trust.audit import audit_bucket, ensure_audit_bucket
 from orchestration.lib.trust.governance import load_governance
 from orchestration.lib.trust.identities import (
     ADMIN_KEYS,
@@ -57,6 +59,13 @@ def store(tmp_path_factory) -> Iterator[tuple[ObjectStore, dict[str, str]]]:
     admin.put_object(Bucket=RAW, Key="screenings/la_ocs__2024-06/screenings.csv", Body=b"la")
     admin.put_object(Bucket=LAKE, Key="gold/screenings_by_state_year.parquet", Body=b"gold")
     admin.put_object(Bucket=LAKE, Key="bronze/screenings/_ledger.json", Body=b"{}")
+    admin_fs = s3fs.S3FileSystem(
+        key=environment[ADMIN_KEYS[0]],
+        secret=environment[ADMIN_KEYS[1]],
+        client_kwargs={"endpoint_url": server.endpoint_url, "region_name": "us-east-1"},
+        skip_instance_cache=True,
+    )
+    ensure_audit_bucket(admin_fs, LAKE)
     yield server, environment
     server.stop()
 
@@ -134,6 +143,23 @@ def test_an_analyst_reads_gold_only(store):
         lambda: analyst.get_object(Bucket=RAW, Key="screenings/la_ocs__2024-06/screenings.csv")
     )
     assert denied(lambda: analyst.put_object(Bucket=LAKE, Key=gold, Body=b"x"))
+
+
+def test_only_the_pipeline_reaches_the_audit_log(store):
+    server, environment = store
+    bucket, entry = audit_bucket(LAKE), "audit/0000000001.jsonl"
+    pipeline = client(server, environment, PIPELINE_KEYS)
+    pipeline.put_object(Bucket=bucket, Key=entry, Body=b"{}\n", IfNoneMatch="*")
+    assert pipeline.list_objects_v2(Bucket=bucket)["KeyCount"] == 1
+    (version,) = pipeline.list_object_versions(Bucket=bucket)["Versions"]
+    assert denied(
+        lambda: pipeline.delete_object(Bucket=bucket, Key=entry, VersionId=version["VersionId"])
+    )
+    analyst = client(server, environment, role_keys("analyst"))
+    assert denied(lambda: analyst.get_object(Bucket=bucket, Key=entry))
+    assert denied(lambda: analyst.list_objects_v2(Bucket=bucket))
+    tx = client(server, environment, contributor_keys("tx_dfps"))
+    assert denied(lambda: tx.put_object(Bucket=bucket, Key="audit/0000000002.jsonl", Body=b"x"))
 
 
 def test_a_running_store_knows_when_its_identities_changed(store):

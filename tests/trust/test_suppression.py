@@ -8,14 +8,24 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from trust_checks import hidden_rows, margins, published_equations, recoverable
+from trust_checks import (
+    Table,
+    differencing,
+    hidden_rows,
+    margins,
+    published_equations,
+    recoverable,
+    true_totals,
+)
 
 from orchestration.lib.trust.suppression import (
     MINIMUM_THRESHOLD,
+    SuppressedTable,
     SuppressionError,
     configured_threshold,
     small_counts,
     suppress,
+    withhold_sums,
 )
 
 
@@ -139,6 +149,154 @@ def test_an_already_suppressed_input_stays_suppressed_and_is_protected():
     assert tx_total["n"].item() is None
 
 
+def test_two_small_cells_of_a_row_do_not_show_as_the_row_total_minus_the_rest():
+    table = grid(
+        {"TX": [3, 5, 40, 50], "LA": [20, 30, 60, 70], "FL": [25, 35, 45, 55]}, list("abcd")
+    )
+    # the row and column rule is satisfied by the two small cells alone, but then TX's row
+    # total minus the cells shown would be 3 + 5 = 8
+    result = suppress(table, "n", dimensions=["state", "level"])
+
+    hidden = table.filter(result.cells["n_suppressed"] & (pl.col("state") == "TX"))
+    assert hidden["n"].sum() >= MINIMUM_THRESHOLD
+    assert differencing(crosstab(table, result, ["state", "level"]), MINIMUM_THRESHOLD) == []
+
+
+def crosstab(
+    original: pl.DataFrame, result, dimensions: list[str], name: str = "cases"
+) -> dict[str, Table]:
+    """A suppressed cross-tabulation as it leaves: its cells and totals, with the truth."""
+    keys = tuple(dimensions)
+    return {
+        name: Table(result.cells, counts=("n",), keys=keys, truth=original),
+        f"{name}_totals": Table(
+            result.totals,
+            counts=("n",),
+            keys=keys,
+            truth=true_totals(original, result.totals, "n", dimensions),
+        ),
+    }
+
+
+def scores(record_counts: dict[str, int | None]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"data_set": list(record_counts), "record_count": list(record_counts.values())},
+        schema={"data_set": pl.String, "record_count": pl.Int64},
+    )
+
+
+def scores_table(published: pl.DataFrame, truth: dict[str, int] | None = None) -> Table:
+    """Record counts per data set as published; `truth` when some are withheld."""
+    return Table(
+        published,
+        counts=("record_count",),
+        keys=("data_set",),
+        never_summed=("data_set",),
+        data_set_column="data_set",
+        truth=published if truth is None else scores(truth),
+    )
+
+
+# prosecutions by state and trafficking type: the `both` cases add up to 9 in all
+PROSECUTIONS = grid(
+    {"TX": [150, 30, 4], "LA": [120, 25, 3], "FL": [173, 28, 2]}, ["sex", "labor", "both"]
+)
+
+
+def published_prosecutions() -> SuppressedTable:
+    """PROSECUTIONS as a cross-tabulation may be published: labor and both hidden in every
+    state; the sex and labor totals shown, both (9) withheld; the grand total and LA's total
+    withheld, since either with the totals shown would give away both = 9."""
+    hidden = pl.col("level") != "sex"
+    cells = PROSECUTIONS.with_columns(
+        pl.when(hidden).then(None).otherwise(pl.col("n")).alias("n"), hidden.alias("n_suppressed")
+    )
+    rows = [
+        (None, "sex", "state", 443),
+        (None, "labor", "state", 83),
+        (None, "both", "state", None),
+        ("TX", None, "level", 184),
+        ("LA", None, "level", None),
+        ("FL", None, "level", 203),
+        (None, None, "state,level", None),
+    ]
+    totals = pl.DataFrame(
+        rows, schema=["state", "level", "total_over", "n"], orient="row"
+    ).with_columns(pl.col("n").is_null().alias("n_suppressed"))
+    return SuppressedTable(cells=cells, totals=totals, primary=3, complementary=3)
+
+
+def test_a_record_count_that_is_a_withheld_grand_total_is_withheld_with_it():
+    result = published_prosecutions()
+    alone = crosstab(PROSECUTIONS, result, ["state", "level"])
+    assert differencing(alone, MINIMUM_THRESHOLD) == [], "the cross-tabulation alone is safe"
+    record_counts = {"prosecutions": 535, "hotline": 1224}
+    published = {**alone, "dataset_quality_scores": scores_table(scores(record_counts))}
+
+    # the data set's record count is the grand total: 535 - 443 - 83 = 9
+    (found,) = differencing(published, MINIMUM_THRESHOLD)
+    assert found.revealed == 9
+    assert found.figure == "dataset_quality_scores.record_count {'data_set': 'prosecutions'}"
+
+    released = withhold_sums(
+        scores(record_counts),
+        "record_count",
+        cells=result.cells,
+        totals=result.totals,
+        cross_count="n",
+        dimensions=["state", "level"],
+        where={"data_set": "prosecutions"},
+    )
+
+    assert released.to_dicts() == [
+        {"data_set": "prosecutions", "record_count": None, "record_count_suppressed": True},
+        {"data_set": "hotline", "record_count": 1224, "record_count_suppressed": False},
+    ]
+    published["dataset_quality_scores"] = scores_table(released, truth=record_counts)
+    assert differencing(published, MINIMUM_THRESHOLD) == []
+
+
+def test_a_record_count_that_is_a_published_grand_total_stays():
+    result = suppress(PROSECUTIONS, "n", dimensions=["state", "level"])
+    released = withhold_sums(
+        scores({"prosecutions": 535}),
+        "record_count",
+        cells=result.cells,
+        totals=result.totals,
+        cross_count="n",
+        dimensions=["state", "level"],
+        where={"data_set": "prosecutions"},
+    )
+    assert released.to_dicts() == [
+        {"data_set": "prosecutions", "record_count": 535, "record_count_suppressed": False}
+    ]
+    published = {
+        **crosstab(PROSECUTIONS, result, ["state", "level"]),
+        "dataset_quality_scores": scores_table(released, truth={"prosecutions": 535}),
+    }
+    assert differencing(published, MINIMUM_THRESHOLD) == []
+
+
+def test_a_figure_per_state_follows_its_state_total_and_one_not_that_total_is_withheld():
+    result = published_prosecutions()
+    per_state = pl.DataFrame({"state": ["TX", "LA", "FL", "GA"], "cases": [184, 148, 999, 0]})
+
+    released = withhold_sums(
+        per_state,
+        "cases",
+        cells=result.cells,
+        totals=result.totals,
+        cross_count="n",
+        dimensions=["state", "level"],
+        by=["state"],
+    )
+
+    # TX's total is published, LA's withheld; 999 is not FL's total (203); GA has no cells,
+    # so its total is zero
+    assert released["cases"].to_list() == [184, None, None, 0]
+    assert released["cases_suppressed"].to_list() == [False, True, True, False]
+
+
 def test_a_threshold_below_eleven_is_refused_unless_overridden(tmp_path, monkeypatch):
     table = pl.DataFrame({"n": [5]})
     with pytest.raises(SuppressionError, match="below the minimum of 11"):
@@ -206,5 +364,7 @@ def test_no_small_count_shows_and_none_can_be_recovered_from_what_is_published(
     for summed, members in margins(table, dimensions):
         if len(summed) == 1 and len(members) > 1:
             assert len(hidden & set(members)) != 1
+    # no total minus the published parts inside it (cells, or finer totals) is a small count
+    assert differencing(crosstab(table, result, dimensions), 11) == []
     # what extracts do with a gold mart: suppressing it again hides nothing more
     assert suppress(result.cells, "n", dimensions=dimensions).cells.equals(result.cells)

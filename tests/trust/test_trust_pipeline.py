@@ -1,120 +1,33 @@
 """The data trust on a full run: the demo estate on a real SeaweedFS, through Dagster and dbt.
 
-One full_refresh run for the whole module (it takes about a minute). The tests read what it
-left behind; the withdrawal comes last because it changes the lake and the warehouse.
+One full_refresh run for the session (trust_checks.built_hub, shared with test_differencing.py).
+The tests read what it left behind; the withdrawal comes last because it changes the lake and
+the warehouse.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import secrets
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import polars as pl
 import pytest
-import s3fs
-from dagster_dbt import DbtProject
-from trust_checks import hidden_rows, published_equations, recoverable
+from trust_checks import Hub, hidden_rows, materialize, published_equations, recoverable
 
-from infra.demo.generate import generate_estate
 from infra.demo.manifest import EstateManifest
-from infra.objectstore import ensure_buckets
 from orchestration import cli
-from orchestration.lib.resources import LakeResource, dbt_environment
-from orchestration.lib.settings import DBT_PROJECT_DIR
-from orchestration.lib.settings import ObjectStore as StoreSettings
 from orchestration.lib.trust.audit import AuditLog
 from orchestration.lib.trust.governance import load_governance
 from orchestration.lib.trust.suppression import small_counts, suppress, suppressed_flag
 
+pytest_plugins = ["trust_checks"]
 pytestmark = pytest.mark.integration
 
 THRESHOLD = 11
 WITHDRAWN = "nhth"
-
-
-@dataclass
-class Hub:
-    home: Path
-    fs: s3fs.S3FileSystem
-    raw_bucket: str
-    lake_bucket: str
-    manifest: EstateManifest
-    run: dg.ExecuteInProcessResult
-
-    @property
-    def warehouse(self) -> Path:
-        return self.home / "warehouse.duckdb"
-
-    @property
-    def extracts(self) -> Path:
-        return self.home / "extracts"
-
-    def connect(self) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(str(self.warehouse), read_only=True)
-
-
-def materialize(selection: dg.AssetSelection | None = None) -> dg.ExecuteInProcessResult:
-    from orchestration.definitions import defs
-
-    definitions = defs()
-    with dg.DagsterInstance.get() as instance:
-        if selection is None:
-            job = definitions.resolve_job_def("full_refresh")
-            return job.execute_in_process(instance=instance, raise_on_error=False)
-        job = definitions.resolve_implicit_global_asset_job_def()
-        keys = selection.resolve(definitions.resolve_asset_graph())
-        return job.execute_in_process(
-            instance=instance, asset_selection=list(keys), raise_on_error=False
-        )
-
-
-@pytest.fixture(scope="module")
-def hub(object_store, tmp_path_factory) -> Iterator[Hub]:
-    home = tmp_path_factory.mktemp("trust-hub")
-    suffix = uuid.uuid4().hex[:8]
-    variables = {
-        "HUB_HOME": str(home),
-        "HUB_S3_ENDPOINT": object_store.endpoint_url,
-        "HUB_S3_REGION": "us-east-1",
-        "HUB_S3_ACCESS_KEY_ID": object_store.identities[0].access_key_id,
-        "HUB_S3_SECRET_ACCESS_KEY": object_store.identities[0].secret_access_key,
-        "HUB_RAW_BUCKET": f"raw-{suffix}",
-        "HUB_LAKE_BUCKET": f"lake-{suffix}",
-        "HUB_WAREHOUSE_PATH": str(home / "warehouse.duckdb"),
-        "HUB_PSEUDONYM_KEY": secrets.token_hex(32),
-        "HUB_ACTOR": "trust-test",
-        "DAGSTER_HOME": str(home / "dagster"),
-    }
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in variables.items():
-            patch.setenv(name, value)
-        patch.delenv("HUB_WAREHOUSE_ENCRYPTION_KEY", raising=False)
-        (home / "dagster").mkdir()
-        store = StoreSettings.from_environment()
-        fs = s3fs.S3FileSystem(**store.s3fs_options(), skip_instance_cache=True)
-        ensure_buckets(fs, [variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"]])
-        lake = LakeResource.from_environment()
-        for name, value in dbt_environment(lake).items():
-            patch.setenv(name, value)
-        estate = home / "estate"
-        manifest = generate_estate(estate, seed=7, scale=0.2)
-        for path in sorted(estate.rglob("*")):
-            relative = path.relative_to(estate)
-            if path.is_file() and not relative.parts[0].startswith("_"):
-                fs.put_file(str(path), f"{variables['HUB_RAW_BUCKET']}/{relative.as_posix()}")
-        project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-        project.preparer.prepare(project)
-        run = materialize()
-        yield Hub(
-            home, fs, variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"], manifest, run
-        )
 
 
 def failures(run: dg.ExecuteInProcessResult) -> list[str]:

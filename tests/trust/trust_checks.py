@@ -1,19 +1,40 @@
-"""What an outsider can work out from a published table, checked independently of the code.
+"""What an outsider can work out from what the hub publishes, checked independently of the code,
+and the built hub that the trust's tests attack.
 
 A suppressed value is recoverable when its indicator vector lies in the row space of the
 equations the outsider knows (each published total minus the published cells it covers): the
 rank of the equations does not grow when the vector is added.
+
+Differencing works across tables: a figure of one table minus the published parts of another
+(or of the same) along a margin both share gives away the sum of the parts withheld there.
+
+Test modules that use the built hub name this module in `pytest_plugins`, so one full run
+serves them all. They import it first, so pytest cannot rewrite its asserts (it has none):
+PYTEST_DONT_REWRITE.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import secrets
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
+import pytest
 
 from orchestration.lib.trust.suppression import TOTAL_OVER, suppressed_flag
+
+if TYPE_CHECKING:
+    import dagster as dg
+    import duckdb
+    import s3fs
+
+    from infra.demo.manifest import EstateManifest
 
 
 def margins(
@@ -82,3 +103,263 @@ def published_equations(
 
 def hidden_rows(cells: pl.DataFrame, count: str) -> list[int]:
     return [i for i, flag in enumerate(cells[suppressed_flag(count)].to_list()) if flag]
+
+
+def true_totals(
+    original: pl.DataFrame,
+    totals: pl.DataFrame,
+    count: str,
+    dimensions: Sequence[str],
+    partition_by: Sequence[str] = (),
+) -> pl.DataFrame:
+    """The published totals' rows with the true value of each, from the unsuppressed cells."""
+    keys = [*partition_by, *dimensions]
+    levels = []
+    for level in totals[TOTAL_OVER].unique().to_list():
+        summed = level.split(",")
+        levels.append(
+            original.group_by([k for k in keys if k not in summed])
+            .agg(pl.col(count).sum())
+            .with_columns(
+                pl.lit(level).alias(TOTAL_OVER),
+                *[pl.lit(None, original.schema[d]).alias(d) for d in summed],
+            )
+        )
+    truth = pl.concat(levels, how="diagonal").select(*keys, TOTAL_OVER, count)
+    return totals.select(*keys, TOTAL_OVER).join(
+        truth, on=[*keys, TOTAL_OVER], how="left", nulls_equal=True, maintain_order="left"
+    )
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as it leaves the hub, what its declaration tells anyone about it, and (for the
+    check only, never published) the true value of each of its counts."""
+
+    frame: pl.DataFrame
+    counts: tuple[str, ...]
+    keys: tuple[str, ...] = ()  # columns that say which part of the population a row counts
+    never_summed: tuple[str, ...] = ()  # keys whose values are never added (indicator, data set)
+    data_sets: tuple[str, ...] | None = None  # what the table describes, if not in a column
+    data_set_column: str | None = None
+    truth: pl.DataFrame | None = None  # the frame with each count's true value
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    figure: str
+    minus: str
+    revealed: float
+
+    def __str__(self) -> str:
+        return f"{self.figure} minus {self.minus} = {self.revealed:g}"
+
+
+def differencing(tables: Mapping[str, Table], threshold: int) -> list[Disclosure]:
+    """Every value from 1 to threshold - 1 that a published figure of one table minus the
+    published parts of another (or the same) table gives away.
+
+    For every figure (a published count) of table A and every table B holding withheld
+    values, B's rows are taken one level of totals at a time (its cells, or its totals that
+    sum out the same dimensions) and grouped by the keys A's row fixes and B shares; keys A's
+    row leaves open are summed over, except those whose values are never added. A's data set,
+    where B has no column for it, is guessed to be any data set B describes. The figure minus
+    the published parts of the group is what an outsider takes for the withheld parts; where it
+    is their true sum and lies from 1 to threshold - 1, it is a disclosure.
+    """
+    found = []
+    for b_name, b in tables.items():
+        for count in b.counts:
+            flag = suppressed_flag(count)
+            if flag not in b.frame.columns or not b.frame[flag].any() or b.truth is None:
+                continue
+            rows = b.frame.with_columns(b.truth[count].alias("_true"))
+            levels = (
+                rows.partition_by(TOTAL_OVER, as_dict=True)
+                if TOTAL_OVER in rows.columns
+                else {("",): rows}
+            )
+            for (level,), parts in sorted(levels.items()):
+                for a_name, a in tables.items():
+                    found += _differences(a_name, a, b_name, b, count, level, parts, threshold)
+    return found
+
+
+def _differences(
+    a_name: str,
+    a: Table,
+    b_name: str,
+    b: Table,
+    count: str,
+    level: str,
+    parts: pl.DataFrame,
+    threshold: int,
+) -> list[Disclosure]:
+    flag = suppressed_flag(count)
+    kept = [k for k in b.keys if k in parts.columns and parts[k].null_count() < parts.height]
+    summed = [k for k in b.keys if k not in kept]
+    found = []
+    figures = [c for c in a.frame.columns if c in a.counts or suppressed_flag(c) in a.frame.columns]
+    for figure in figures:
+        if figure.endswith("_suppressed") or not a.frame[figure].dtype.is_numeric():
+            continue
+        rows = a.frame.filter(pl.col(figure).is_not_null())
+        # rows of a totals table fix different keys: one pass per set of keys fixed
+        fixing = rows.select([pl.col(k).is_not_null().alias(k) for k in a.keys])
+        for pattern in fixing.unique().iter_rows(named=True) if a.keys else [{}]:
+            fixed = [k for k in a.keys if pattern[k]]
+            matching = rows.filter(
+                [pl.col(k).is_not_null() == pattern[k] for k in a.keys] or pl.lit(True)
+            )
+            if any(k in summed for k in fixed):
+                continue  # A's figure is narrower than B's parts at this level
+            on = [k for k in fixed if k in kept]
+            unmatched = [k for k in fixed if k not in b.frame.columns]
+            if any(k != a.data_set_column for k in unmatched):
+                continue  # A counts a part of the population B does not split by
+            if unmatched and b.data_sets is not None:
+                matching = matching.filter(pl.col(a.data_set_column).is_in(list(b.data_sets)))
+            grouped = [k for k in b.never_summed if k in kept and k not in on]
+            groups = (
+                parts.group_by([*on, *grouped])
+                .agg(
+                    pl.col(count).filter(~pl.col(flag)).sum().alias("_shown"),
+                    pl.col("_true").filter(pl.col(flag)).sum().alias("_withheld"),
+                )
+                .filter((pl.col("_withheld") > 0) & (pl.col("_withheld") < threshold))
+            )
+            if (
+                b.data_set_column in grouped
+                and a.data_set_column not in a.frame.columns
+                and a.data_sets is not None
+            ):
+                groups = groups.filter(pl.col(b.data_set_column).is_in(list(a.data_sets)))
+            if groups.is_empty() or matching.is_empty():
+                continue
+            guessed = [a.data_set_column] if unmatched else []
+            pairs = matching.select(*on, *guessed, pl.col(figure).alias("_figure"))
+            pairs = pairs.join(groups, on=on) if on else pairs.join(groups, how="cross")
+            hits = pairs.filter(
+                ((pl.col("_figure") - pl.col("_shown")) - pl.col("_withheld")).abs() < 1e-6
+            )
+            for hit in hits.iter_rows(named=True):
+                where = {k: hit[k] for k in (*guessed, *on)}
+                parts_of = {k: hit[k] for k in grouped}
+                found.append(
+                    Disclosure(
+                        figure=f"{a_name}.{figure} {where or ''}".strip(),
+                        minus=f"the published {b_name} ({level or 'cells'}) "
+                        f"{parts_of or ''}".strip(),
+                        revealed=hit["_withheld"],
+                    )
+                )
+    return found
+
+
+@dataclass
+class Hub:
+    home: Path
+    fs: s3fs.S3FileSystem
+    raw_bucket: str
+    lake_bucket: str
+    manifest: EstateManifest
+    run: dg.ExecuteInProcessResult
+    environment: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def extracts(self) -> Path:
+        return self.home / "extracts"
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        import duckdb
+
+        return duckdb.connect(str(self.warehouse), read_only=True)
+
+
+def materialize(selection: dg.AssetSelection | None = None) -> dg.ExecuteInProcessResult:
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    definitions = defs()
+    with dg.DagsterInstance.get() as instance:
+        if selection is None:
+            job = definitions.resolve_job_def("full_refresh")
+            return job.execute_in_process(instance=instance, raise_on_error=False)
+        job = definitions.resolve_implicit_global_asset_job_def()
+        keys = selection.resolve(definitions.resolve_asset_graph())
+        return job.execute_in_process(
+            instance=instance, asset_selection=list(keys), raise_on_error=False
+        )
+
+
+@pytest.fixture(scope="session")
+def built_hub(object_store: Any, tmp_path_factory: pytest.TempPathFactory) -> Hub:
+    """The demo estate on a real SeaweedFS, through Dagster and dbt: one full_refresh run for
+    the whole session (about a minute)."""
+    import s3fs
+    from dagster_dbt import DbtProject
+
+    from infra.demo.generate import generate_estate
+    from infra.objectstore import ensure_buckets
+    from orchestration.lib.resources import LakeResource, dbt_environment
+    from orchestration.lib.settings import DBT_PROJECT_DIR
+    from orchestration.lib.settings import ObjectStore as StoreSettings
+
+    home = tmp_path_factory.mktemp("trust-hub")
+    suffix = uuid.uuid4().hex[:8]
+    variables = {
+        "HUB_HOME": str(home),
+        "HUB_S3_ENDPOINT": object_store.endpoint_url,
+        "HUB_S3_REGION": "us-east-1",
+        "HUB_S3_ACCESS_KEY_ID": object_store.identities[0].access_key_id,
+        "HUB_S3_SECRET_ACCESS_KEY": object_store.identities[0].secret_access_key,
+        "HUB_RAW_BUCKET": f"raw-{suffix}",
+        "HUB_LAKE_BUCKET": f"lake-{suffix}",
+        "HUB_WAREHOUSE_PATH": str(home / "warehouse.duckdb"),
+        "HUB_PSEUDONYM_KEY": secrets.token_hex(32),
+        "HUB_ACTOR": "trust-test",
+        "DAGSTER_HOME": str(home / "dagster"),
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in variables.items():
+            patch.setenv(name, value)
+        patch.delenv("HUB_WAREHOUSE_ENCRYPTION_KEY", raising=False)
+        (home / "dagster").mkdir()
+        store = StoreSettings.from_environment()
+        fs = s3fs.S3FileSystem(**store.s3fs_options(), skip_instance_cache=True)
+        ensure_buckets(fs, [variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"]])
+        variables |= dbt_environment(LakeResource.from_environment())
+        for name, value in variables.items():
+            patch.setenv(name, value)
+        estate = home / "estate"
+        manifest = generate_estate(estate, seed=7, scale=0.2)
+        for path in sorted(estate.rglob("*")):
+            relative = path.relative_to(estate)
+            if path.is_file() and not relative.parts[0].startswith("_"):
+                fs.put_file(str(path), f"{variables['HUB_RAW_BUCKET']}/{relative.as_posix()}")
+        project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+        project.preparer.prepare(project)
+        run = materialize()
+    return Hub(
+        home,
+        fs,
+        variables["HUB_RAW_BUCKET"],
+        variables["HUB_LAKE_BUCKET"],
+        manifest,
+        run,
+        variables,
+    )
+
+
+@pytest.fixture
+def hub(built_hub: Hub, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hub]:
+    """The built hub, with its environment set for the test (and only for the test)."""
+    for name, value in built_hub.environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("HUB_WAREHOUSE_ENCRYPTION_KEY", raising=False)
+    yield built_hub

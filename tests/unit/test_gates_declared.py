@@ -12,10 +12,11 @@ def spec(name: str) -> SourceSpec:
     return SourceSpec(name, name, 30, {}, Path("x.yml"))
 
 
-def test_a_data_set_with_a_gate_module_gets_both_blocking_checks():
+def test_a_data_set_with_a_gate_module_gets_both_checks_which_block_nothing_downstream():
+    # a failing delivery is held out of bronze; blocking would stop every data set's models
     gates = gates_for(spec("screenings"))
     assert gates.check_names == (GE_CHECK, PANDERA_CHECK)
-    assert all(check.blocking for check in gates.check_specs())
+    assert not any(check.blocking for check in gates.check_specs())
 
 
 def test_a_data_set_without_a_gate_module_has_no_gates():

@@ -166,3 +166,26 @@ def test_a_delivery_that_fails_the_gate_is_held_and_the_last_good_stays(fs, spec
     again = land_source(spec, fs, "raw", "lake", now=NOW, gate=strict_gate)
     assert [o.status for o in again.outcomes] == ["held"]
     assert again.newest_landed_at == NOW.isoformat()
+
+
+def test_an_adapter_that_breaks_on_one_file_fails_that_delivery_alone(fs, spec, monkeypatch):
+    from orchestration.lib import landing
+
+    put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV)
+    put(fs, "screenings/tx_dfps__2024-07/screenings.csv", CSV)
+    read = landing.read_batches
+
+    def breaks_on_july(stream, source_name, *args):
+        if "2024-07" in source_name:
+            raise KeyError("a bug no file should reach")
+        return read(stream, source_name, *args)
+
+    monkeypatch.setattr(landing, "read_batches", breaks_on_july)
+    report = land_source(spec, fs, "raw", "lake", now=NOW)
+
+    assert [o.status for o in report.outcomes] == ["landed", "failed"]
+    (failed,) = report.failed
+    assert failed.error.startswith("raw/screenings/tx_dfps__2024-07/screenings.csv: could not")
+    assert "KeyError" in failed.error and "previous version stays" in failed.error
+    again = land_source(spec, fs, "raw", "lake", now=NOW)
+    assert [o.status for o in again.outcomes] == ["unchanged", "failed"]

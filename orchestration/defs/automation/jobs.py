@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.lib.run_monitoring import WorkerRecordingExecutor
 from orchestration.lib.settings import FULL_REFRESH_TAG
 
 full_refresh = dg.define_asset_job(
@@ -13,6 +14,16 @@ full_refresh = dg.define_asset_job(
 )
 
 
+@dg.executor(
+    name="in_process",
+    config_schema=dg.in_process_executor.config_schema,
+)
+def in_process_recording_worker(init_context: dg.InitExecutorContext) -> dg.Executor:
+    """Dagster's in-process executor, which first records the run's worker process, so a run
+    whose worker was killed is found and ended (orchestration/lib/run_monitoring.py)."""
+    return WorkerRecordingExecutor(dg.in_process_executor.executor_creation_fn(init_context))
+
+
 @dg.definitions
 def jobs() -> dg.Definitions:
     return dg.Definitions(
@@ -22,7 +33,7 @@ def jobs() -> dg.Definitions:
         # took 113-132 s that way (one of the two runs failed in a step opening the
         # warehouse) against 42.5 s in one process. Scaling out swaps in another executor
         # here (DESIGN: scale).
-        executor=dg.in_process_executor,
+        executor=in_process_recording_worker,
         jobs=[full_refresh],
         schedules=[
             dg.ScheduleDefinition(

@@ -12,6 +12,7 @@ from dagster_aws.s3 import S3Resource
 
 from orchestration.lib.raw_changes import (
     changed_sources,
+    landed_listing,
     listing_digest,
     read_cursor,
     write_cursor,
@@ -90,11 +91,19 @@ def sensors() -> dg.Definitions:
         target=dg.AssetSelection.all(),
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Starts a run for each data set whose raw objects were added, changed or "
-        "removed; the run lands that data set and rebuilds only what depends on it.",
+        "removed since the last look (on the first, since the last landing); the run lands "
+        "that data set and rebuilds only what depends on it.",
     )
     def raw_deliveries(context: dg.SensorEvaluationContext, raw_s3: S3Resource, lake: LakeResource):
         listing = list_raw_objects(raw_s3, lake.raw_bucket)
-        sources = changed_sources(read_cursor(context.cursor), listing, declared)
+        if context.cursor:
+            previous = read_cursor(context.cursor)
+        else:
+            # The first look (a new instance, `make ui` after `make demo`): what the landings
+            # have not seen is what changed, so data sets already landed start nothing.
+            fs = lake.filesystem()
+            previous = landed_listing(fs, lake.raw_bucket, lake.lake_bucket, declared, listing)
+        sources = changed_sources(previous, listing, declared)
         graph = context.repository_def.asset_graph
         for source in sorted(sources):
             yield dg.RunRequest(

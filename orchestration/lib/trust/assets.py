@@ -1,4 +1,5 @@
-"""The trust's asset types: a suppressed gold analytic mart, and an approved extract."""
+"""The trust's asset types: a suppressed gold analytic mart, the gold tables released to the
+lake, and an approved extract."""
 
 import os
 from contextlib import AbstractContextManager, ExitStack, nullcontext
@@ -10,8 +11,11 @@ import duckdb
 from orchestration.lib.resources import LakeResource, WarehouseResource
 from orchestration.lib.settings import REPO_ROOT
 from orchestration.lib.trust.analytics import (
-    export_suppressed_mart,
+    export_to_lake,
+    release,
+    small_values,
     small_values_in_gold,
+    suppressed_values,
     write_suppressed_mart,
 )
 from orchestration.lib.trust.extracts import ExtractError, make_extract
@@ -34,7 +38,7 @@ def build_suppressed_mart_asset(mart: Mart, pool: str) -> dg.AssetsDefinition:
         pool=pool,
         description=f"{mart.counts[0]} by {', '.join(mart.dimensions)}, with small cells and "
         "the cells and totals that would reveal them suppressed (null). Also "
-        f"gold.{mart.totals_name} and lake/gold/{mart.name}.parquet.",
+        f"gold.{mart.totals_name}; exports/gold_parquet copies both to lake/gold/.",
         metadata={
             "declared_in": dg.MetadataValue.path(MARTS_FILE),
             "dimensions": dg.MetadataValue.json(list(mart.dimensions)),
@@ -46,7 +50,7 @@ def build_suppressed_mart_asset(mart: Mart, pool: str) -> dg.AssetsDefinition:
                 asset=key,
                 blocking=True,
                 description="No count from 1 to the threshold - 1 in the mart or its totals; "
-                "the mart is exported to the lake only when this passes.",
+                "nothing downstream (the lake's gold/, extracts) runs unless this passes.",
             )
         ],
     )
@@ -55,7 +59,6 @@ def build_suppressed_mart_asset(mart: Mart, pool: str) -> dg.AssetsDefinition:
         with warehouse.connect(lake) as connection:
             outcome = write_suppressed_mart(connection, mart, threshold)
             small = small_values_in_gold(connection, mart, threshold)
-            exported = [] if small else export_suppressed_mart(connection, mart, lake.lake_bucket)
         yield dg.MaterializeResult(
             metadata={
                 "dagster/row_count": outcome.cells,
@@ -64,7 +67,6 @@ def build_suppressed_mart_asset(mart: Mart, pool: str) -> dg.AssetsDefinition:
                 "complementary_suppressions": outcome.complementary,
                 "totals_withheld": outcome.totals_withheld,
                 "small_cell_threshold": threshold,
-                "exported": dg.MetadataValue.json(exported),
             }
         )
         yield dg.AssetCheckResult(
@@ -74,6 +76,56 @@ def build_suppressed_mart_asset(mart: Mart, pool: str) -> dg.AssetsDefinition:
         )
 
     return _mart
+
+
+def build_gold_export_asset(
+    governance: Governance, gold_models: list[str], pool: str
+) -> dg.AssetsDefinition:
+    """exports/gold_parquet: every gold table declared in marts.yml, released (as extracts
+    are), written to lake/gold/<table>.parquet, which roles with lake_read gold/ can read.
+
+    A dbt gold model not declared there stays in the warehouse. A table still holding a small
+    count after release is not written, and the step fails naming it."""
+    marts = [m for m in governance.marts.values() if m.suppressed_from or m.name in gold_models]
+    kept_in_hub = sorted(set(gold_models) - set(governance.marts))
+
+    @dg.asset(
+        key=["exports", "gold_parquet"],
+        group_name="exports",
+        kinds={"parquet", "s3"},
+        deps=[dg.AssetKey(["gold", mart.name]) for mart in marts],
+        pool=pool,
+        description="The gold tables declared in orchestration/trust/marts.yml, released with "
+        "their counts protected as in extracts, in lake/gold/<table>.parquet.",
+        metadata={"declared_in": dg.MetadataValue.path(MARTS_FILE)},
+    )
+    def gold_parquet(lake: LakeResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        threshold = configured_threshold()
+        with warehouse.connect(lake, read_only=True) as connection:
+            released = release(connection, marts, governance.marts, threshold)
+        small = small_values(released, threshold)
+        exported = export_to_lake(
+            lake.filesystem(),
+            lake.lake_bucket,
+            {name: frame for name, frame in released.items() if name not in small},
+        )
+        if small:
+            raise dg.Failure(
+                description=f"not written to lake/gold/, counts below {threshold} remain: "
+                f"{small}; rebuild the marts (`hub materialize`)",
+                metadata={"exported": dg.MetadataValue.json(exported)},
+            )
+        return dg.MaterializeResult(
+            metadata={
+                "tables": dg.MetadataValue.json(exported),
+                "table_count": len(exported),
+                "suppressed_values": dg.MetadataValue.json(suppressed_values(released)),
+                "kept_in_hub": dg.MetadataValue.json(kept_in_hub),
+                "small_cell_threshold": threshold,
+            }
+        )
+
+    return gold_parquet
 
 
 def build_extracts_asset(
@@ -94,7 +146,12 @@ def build_extracts_asset(
             dg.AssetSpec(
                 key,
                 group_name="extracts",
-                deps=[dg.AssetKey(["gold", mart.name]) for mart in marts],
+                # and the cross-tabulations whose totals decide the marts' declared sums
+                deps=sorted(
+                    {dg.AssetKey(["gold", mart.name]) for mart in marts}
+                    | {dg.AssetKey(["gold", s.mart]) for mart in marts for s in mart.sums_of},
+                    key=lambda key: key.path,
+                ),
                 kinds={"parquet", "duckdb", "s3"},
                 description=f"The extract for role {role!r} and purpose {purpose!r} under "
                 f"agreement {agreement.id!r} ({agreement.party}, to {agreement.expires_on}): "

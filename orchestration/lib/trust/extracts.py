@@ -1,4 +1,4 @@
-"""Extracts: the gold marts a live agreement allows for a role and purpose, suppressed, packaged.
+"""Extracts: the gold marts a live agreement allows for a role and purpose, released, packaged.
 
 A package is Parquet files (one per table) plus one DuckDB file holding the same tables, and
 `_extract.json` saying what it is: role, purpose, agreement, tables and row counts, the
@@ -20,9 +20,14 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from orchestration.lib.trust.analytics import (
+    ReleaseError,
+    release,
+    small_values,
+    suppressed_values,
+)
 from orchestration.lib.trust.audit import AuditLog
 from orchestration.lib.trust.governance import AccessRefused, Agreement, Governance, Mart
-from orchestration.lib.trust.suppression import small_counts, suppress, suppressed_flag
 
 EXTRACTS_PREFIX = "extracts"
 MANIFEST_NAME = "_extract.json"
@@ -85,7 +90,9 @@ def make_extract(
         raise
     try:
         with warehouse() as connection:
-            tables, suppressed = _extract_tables(connection, marts, agreement, threshold)
+            tables, suppressed = _extract_tables(
+                connection, marts, governance, agreement, threshold
+            )
             contributors = _contributors(connection, _data_sets_in(marts, agreement, governance))
     except duckdb.IOException as error:
         raise ExtractError(
@@ -158,53 +165,33 @@ def read_manifests(
 def _extract_tables(
     connection: duckdb.DuckDBPyConnection,
     marts: list[Mart],
+    governance: Governance,
     agreement: Agreement,
     threshold: int,
 ) -> tuple[dict[str, pl.DataFrame], dict[str, int]]:
-    tables: dict[str, pl.DataFrame] = {}
-    suppressed: dict[str, int] = {}
-    for mart in marts:
-        frame = _read_gold(connection, mart.name, mart, agreement)
-        if mart.suppressed_from:
-            # Re-applied on the already suppressed mart: a no-op unless gold was altered, and
-            # the same code guards every extract whatever wrote the mart.
-            frame = suppress(
-                frame,
-                mart.counts[0],
-                dimensions=mart.dimensions,
-                partition_by=mart.partition_by,
-                threshold=threshold,
-            ).cells
-            tables[mart.name] = frame
-            tables[mart.totals_name] = _read_gold(connection, mart.totals_name, mart, agreement)
-        else:
-            for count in mart.counts:
-                frame = suppress(frame, count, threshold=threshold).cells
-            tables[mart.name] = frame
-    for name, frame in tables.items():
-        counts = [c for c in frame.columns if suppressed_flag(c) in frame.columns]
-        small = small_counts(frame, counts, threshold)
-        if small:
-            raise ExtractError(
-                f"gold.{name} still holds counts below {threshold} in {small}; nothing was "
-                "delivered: rebuild the mart (`hub materialize`) and try again"
-            )
-        suppressed.update({f"{name}.{c}": int(frame[suppressed_flag(c)].sum()) for c in counts})
-    return tables, suppressed
-
-
-def _read_gold(
-    connection: duckdb.DuckDBPyConnection, table: str, mart: Mart, agreement: Agreement
-) -> pl.DataFrame:
     try:
-        frame = connection.execute(f'select * from gold."{table}"').pl()
-    except duckdb.CatalogException as error:
+        released = release(connection, marts, governance.marts, threshold)
+    except ReleaseError as error:
+        raise ExtractError(str(error)) from error
+    tables: dict[str, pl.DataFrame] = {}
+    for mart in marts:
+        for name in (mart.name, mart.totals_name):
+            if name in released:
+                frame = released[name]
+                # the agreement's data sets only, once the whole mart is protected: the same
+                # figure is published or withheld in every package
+                if mart.data_set_column and mart.data_set_column in frame.columns:
+                    frame = frame.filter(
+                        pl.col(mart.data_set_column).is_in(list(agreement.data_sets))
+                    )
+                tables[name] = frame
+    small = small_values(tables, threshold)
+    if small:
         raise ExtractError(
-            f"gold.{table} is not in the warehouse; run `hub materialize` to build it ({error})"
-        ) from error
-    if mart.data_set_column:
-        frame = frame.filter(pl.col(mart.data_set_column).is_in(list(agreement.data_sets)))
-    return frame
+            f"gold tables still hold counts below {threshold} ({small}); nothing was "
+            "delivered: rebuild the marts (`hub materialize`) and try again"
+        )
+    return tables, suppressed_values(tables)
 
 
 def _data_sets_in(marts: list[Mart], agreement: Agreement, governance: Governance) -> list[str]:

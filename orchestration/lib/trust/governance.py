@@ -104,6 +104,18 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class SumOf:
+    """A count of one mart that adds up cells of a suppressed cross-tabulation (another mart):
+    in the rows matching `where`, `count` is the sum of the cells sharing the row's values of
+    `by` (every cell when `by` is empty)."""
+
+    count: str
+    mart: str
+    where: tuple[tuple[str, Any], ...] = ()
+    by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Mart:
     """A gold mart that may leave the hub, and how its counts are protected."""
 
@@ -115,6 +127,7 @@ class Mart:
     dimensions: tuple[str, ...] = ()
     partition_by: tuple[str, ...] = ()
     suppressed_from: str | None = None
+    sums_of: tuple[SumOf, ...] = ()
 
     @property
     def totals_name(self) -> str:
@@ -508,6 +521,7 @@ def _parse_marts(
         "dimensions",
         "partition_by",
         "suppressed_from",
+        "sums_of",
     )
     lowest_tier = tiers[0].id if tiers else None
     marts = {}
@@ -538,6 +552,7 @@ def _parse_marts(
             dimensions=tuple(fields.get("dimensions") or ()),
             partition_by=tuple(fields.get("partition_by") or ()),
             suppressed_from=fields.get("suppressed_from"),
+            sums_of=_parse_sums_of(reader, entry, fields.get("sums_of")),
         )
         if mart.suppressed_from and (len(mart.counts) != 1 or not mart.dimensions):
             reader.problem(
@@ -548,7 +563,84 @@ def _parse_marts(
         if mart.dimensions and len(mart.counts) != 1:
             reader.problem(entry, "a cross-tabulation has exactly one count column", "counts")
         marts[mart.name] = mart
+    for mart in marts.values():
+        _check_sums_of(reader, mart, marts)
     return marts
+
+
+def _parse_sums_of(reader: _Reader, entry: str, value: Any) -> tuple[SumOf, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        reader.problem(entry, "expected a list of {count, mart, where, by}", "sums_of")
+        return ()
+    sums = []
+    for index, item in enumerate(value):
+        fields = reader.fields(
+            f"{entry}, sums_of #{index + 1}", item, ("count", "mart"), ("where", "by")
+        )
+        if fields is None or not reader.complete(fields, ("count", "mart")):
+            continue
+        where = fields.get("where") or {}
+        if not isinstance(where, dict) or any(isinstance(v, (dict, list)) for v in where.values()):
+            reader.problem(
+                f"{entry}, sums_of #{index + 1}",
+                "expected a mapping of column to value, e.g. {data_set: prosecutions}",
+                "where",
+            )
+            where = {}
+        sums.append(
+            SumOf(
+                count=str(fields["count"]),
+                mart=str(fields["mart"]),
+                where=tuple((str(k), v) for k, v in where.items()),
+                by=tuple(str(b) for b in fields.get("by") or ()),
+            )
+        )
+    return tuple(sums)
+
+
+def _check_sums_of(reader: _Reader, mart: Mart, marts: dict[str, Mart]) -> None:
+    """A declared sum must name a count of its mart and a suppressed cross-tabulation, keep its
+    partitions apart, and select only rows of the data sets that cross-tabulation describes."""
+    for index, declared in enumerate(mart.sums_of):
+        entry = f"mart {mart.name!r}, sums_of #{index + 1}"
+        if declared.count not in mart.counts:
+            reader.problem(
+                entry,
+                f"{declared.count!r} is not one of the mart's counts {list(mart.counts)}; "
+                "declare it under counts",
+                "count",
+            )
+        cross_tab = marts.get(declared.mart)
+        if cross_tab is None or not cross_tab.suppressed_from:
+            reader.problem(
+                entry,
+                f"{declared.mart!r} is not a suppressed cross-tabulation declared here; use one "
+                f"of: {', '.join(sorted(m.name for m in marts.values() if m.suppressed_from))}",
+                "mart",
+            )
+            continue
+        keys = (*cross_tab.partition_by, *cross_tab.dimensions)
+        if not set(declared.by) <= set(keys) or not set(cross_tab.partition_by) <= set(declared.by):
+            reader.problem(
+                entry,
+                f"must list columns of {declared.mart!r} ({', '.join(keys)}), including "
+                f"every column it is partitioned by ({', '.join(cross_tab.partition_by)})",
+                "by",
+            )
+        where = dict(declared.where)
+        if (
+            cross_tab.data_sets is not None
+            and mart.data_set_column
+            and where.get(mart.data_set_column) not in cross_tab.data_sets
+        ):
+            reader.problem(
+                entry,
+                f"{declared.mart!r} describes {', '.join(cross_tab.data_sets)} only; select "
+                f"those rows, e.g. where: {{{mart.data_set_column}: {cross_tab.data_sets[0]}}}",
+                "where",
+            )
 
 
 def _check_agreements(

@@ -2,7 +2,8 @@
 
   pipeline     reads and lists raw; reads, writes and lists the lake; cannot change raw,
                except the prefixes of contributors that deliver through an API, whose daily
-               snapshots it writes into raw on their behalf
+               snapshots it writes into raw on their behalf; appends to the audit bucket,
+               whose Object Lock keeps every entry as first written (trust/audit.py)
   contributor  writes (and reads back) raw/<data set>/<contributor>__* for its declared data
                sets; sees nothing else, not even the listing of the raw bucket
   role         reads and lists the lake prefixes its role declares (lake_read: [gold/])
@@ -15,21 +16,19 @@ SECRET_ACCESS_KEY). An identity whose keys are not set is not created, so it can
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from infra.objectstore import Identity, bucket_action
 from orchestration.lib.lake_layout import DELIVERY_SEPARATOR
 from orchestration.lib.landing import API_FORMAT
+from orchestration.lib.settings import PIPELINE_KEYS, development_secrets
 from orchestration.lib.source_specs import SourceSpec
+from orchestration.lib.trust.audit import audit_bucket
 from orchestration.lib.trust.governance import Governance
 
-PIPELINE_KEYS = ("HUB_S3_ACCESS_KEY_ID", "HUB_S3_SECRET_ACCESS_KEY")
 ADMIN_KEYS = ("HUB_S3_ADMIN_ACCESS_KEY_ID", "HUB_S3_ADMIN_SECRET_ACCESS_KEY")
-DEVELOPMENT_KEYS_FILE = "object-store-keys.json"
 
 
 def contributor_keys(contributor: str) -> tuple[str, str]:
@@ -51,8 +50,15 @@ def contributor_prefixes(governance: Governance, contributor: str) -> list[str]:
 
 
 def pipeline_actions(
-    raw_bucket: str, lake_bucket: str, api_prefixes: Sequence[str] = ()
+    raw_bucket: str,
+    lake_bucket: str,
+    api_prefixes: Sequence[str] = (),
+    audit_bucket_name: str | None = None,
 ) -> list[str]:
+    """`audit_bucket_name` defaults to the lake's (`audit_bucket`). SeaweedFS's Write there also
+    allows overwrite and delete requests: the bucket's Object Lock turns them into later
+    versions and delete markers, which leave every entry's first version in place."""
+    audit = audit_bucket_name or audit_bucket(lake_bucket)
     return [
         bucket_action("Read", raw_bucket),
         bucket_action("List", raw_bucket),
@@ -60,6 +66,7 @@ def pipeline_actions(
         bucket_action("Write", lake_bucket),
         bucket_action("List", lake_bucket),
         *(bucket_action("Write", raw_bucket, prefix) for prefix in api_prefixes),
+        *(bucket_action(verb, audit) for verb in ("Read", "Write", "List")),
     ]
 
 
@@ -127,19 +134,13 @@ def object_store_identities(
 
 
 def development_keys(governance: Governance, home: Path) -> dict[str, str]:
-    """Local keys for every identity but the pipeline's, made once under `home` (mode 0600).
+    """Local keys for every identity but the pipeline's (settings makes that one), made once
+    under `home` (mode 0600).
 
     For the embedded object store only; a deployment sets the variables from its secret store.
     """
-    path = home / DEVELOPMENT_KEYS_FILE
-    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
     wanted = [ADMIN_KEYS]
     wanted += [contributor_keys(c) for c in sorted(governance.contributors)]
     wanted += [role_keys(r) for r in sorted(governance.roles) if governance.roles[r].lake_read]
-    for access_key_name, secret_name in wanted:
-        if access_key_name not in stored:
-            stored[access_key_name] = f"hub-{secrets.token_hex(6)}"
-            stored[secret_name] = secrets.token_hex(20)
-    path.write_text(json.dumps(stored, indent=1, sort_keys=True))
-    path.chmod(0o600)
-    return stored
+    stored = development_secrets(home, wanted)
+    return {name: stored[name] for pair in wanted for name in pair}

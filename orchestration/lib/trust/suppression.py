@@ -9,11 +9,19 @@ A cross-tabulation (e.g. screenings by state x year x concern level) is protecte
    line (non-zero first) is suppressed too, over every dimension, until nothing changes.
 3. Audit: step 2 misses combinations (a cell can be the difference of sums of several totals).
    Every margin total of at least `threshold` (any set of dimensions summed out) is assumed
-   known, the linear system is solved, and if a primary cell is still determined the smallest
-   free cell on one of its lines is suppressed and step 2 runs again.
-4. Totals: the margins are published only where that determines no primary cell and no total
-   below the threshold: small totals are withheld, and published totals are withheld, smallest
-   first, until the audit of exactly what is published passes.
+   known, so the suppressed cells of each must add up to 0 or at least `threshold` (a total
+   minus the cells shown is their sum: two small cells of 3 and 5 would show as 8); then the
+   linear system is solved, and if a primary cell is still determined the smallest free cell
+   on one of its lines is suppressed and step 2 runs again.
+4. Totals: the margins are published only where that determines no primary cell, no total
+   below the threshold and no small sum of withheld parts (a published total minus the totals
+   shown inside it, one level finer, is the sum of those withheld there). Small totals are
+   withheld, and published totals are withheld, smallest first among those whose withholding
+   hides the value, until the audit of exactly what is published passes.
+
+Another table may publish a sum of a cross-tabulation's cells (a data set's record count is
+its cross-tabulation's grand total). `withhold_sums` publishes such a figure only where the
+cross-tabulation publishes that same total, so the figure adds nothing to what was audited.
 
 Zero is published: it is not a small count, and a group-by mart has no rows for it anyway.
 Columns in `partition_by` separate tables whose counts never add up (different indicators).
@@ -27,9 +35,10 @@ import itertools
 import math
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -188,6 +197,56 @@ def small_counts(table: pl.DataFrame, counts: Iterable[str], threshold: int) -> 
     return found
 
 
+def withhold_sums(
+    table: pl.DataFrame,
+    count: str,
+    *,
+    cells: pl.DataFrame,
+    totals: pl.DataFrame,
+    cross_count: str,
+    dimensions: Sequence[str],
+    by: Sequence[str] = (),
+    where: Mapping[str, Any] | None = None,
+) -> pl.DataFrame:
+    """Withhold the values of `count` that are totals of a suppressed cross-tabulation, unless
+    the cross-tabulation publishes that same total.
+
+    In each row of `table` matching `where`, `count` is the sum of the cross-tabulation's cells
+    (`cells` and `totals`, as `suppress` returned them, counting `cross_count` along
+    `dimensions`) that share the row's values of `by`: every cell when `by` is empty. Such a
+    value is published only where it equals the published total; a total the cross-tabulation
+    withholds, or a value that is not the total it should be, becomes null, flagged in
+    `<count>_suppressed`.
+    """
+    flag, cross_flag = suppressed_flag(count), suppressed_flag(cross_count)
+    where = dict(where or {})
+    missing = [c for c in (count, *by, *where) if c not in table.columns]
+    if missing:
+        raise SuppressionError(f"columns {missing} are not in the table ({table.columns})")
+    summed = [d for d in dimensions if d not in by]
+    shown = totals.filter(pl.col(TOTAL_OVER) == ",".join(summed)) if summed else cells
+    published = {
+        tuple(row[:-2]): None if row[-1] else row[-2]
+        for row in shown.select(*by, cross_count, cross_flag).iter_rows()
+    }
+    withheld = []
+    for row in table.select(count, *by, *where).iter_rows(named=True):
+        key = tuple(row[c] for c in by)
+        # a group without cells adds up to zero
+        total = published.get(key, 0)
+        withheld.append(
+            row[count] is not None
+            and all(row[c] == v for c, v in where.items())
+            and (total is None or total != row[count])
+        )
+    withhold = pl.Series(flag, withheld, pl.Boolean)
+    previous = table[flag] if flag in table.columns else table[count].is_null()
+    return table.with_columns(
+        pl.when(withhold).then(None).otherwise(pl.col(count)).alias(count),
+        (previous | withhold).alias(flag),
+    )
+
+
 def _margins(cells: list[_Cell], dimension_count: int) -> list[_Margin]:
     """Every margin of every partition: each non-empty set of dimensions summed out."""
     if dimension_count == 0:
@@ -225,18 +284,21 @@ def _protect_cells(
 ) -> None:
     """Steps 2 and 3: the line rule to a fixed point, then the audit against known totals."""
     lines = [margin for margin in margins if len(margin.summed) == 1]
+    narrowest_first = sorted(margins, key=lambda margin: len(margin.summed))
     while True:
         _apply_line_rule(cells, lines)
         # A total below the threshold is itself a small count that nobody may publish. One
         # that includes a cell suppressed upstream was audited there, against the values this
         # table no longer has, so suppressing a suppressed table again changes nothing.
         known = [
-            margin.cells
-            for margin in margins
+            margin
+            for margin in narrowest_first
             if (value := _value(margin, cells)) is not None and value >= threshold
         ]
+        if _widen_small_residual(cells, known, threshold):
+            continue
         primaries = [i for i, cell in enumerate(cells) if cell.primary]
-        determined = _determined(cells, known, [[i] for i in primaries])
+        determined = _determined(cells, [m.cells for m in known], [[i] for i in primaries])
         added = False
         for cell_index, is_determined in zip(primaries, determined, strict=True):
             if is_determined:
@@ -248,6 +310,19 @@ def _protect_cells(
             # Nothing left to suppress next to a determined cell: step 4 keeps the hub's own
             # totals from revealing it.
             return
+
+
+def _widen_small_residual(cells: list[_Cell], known: list[_Margin], threshold: int) -> bool:
+    """Suppress one more cell in the first known total whose suppressed cells add up to a
+    small count (the total minus the cells shown), if there is one."""
+    for margin in known:
+        residual = sum(cells[i].value for i in margin.cells if cells[i].suppressed)
+        if 0 < residual < threshold:
+            # the total is at least the threshold, so some cell of it is still shown
+            free = [i for i in margin.cells if not cells[i].suppressed]
+            cells[min(free, key=lambda i: cells[i].order())].suppressed = True
+            return True
+    return False
 
 
 def _apply_line_rule(cells: list[_Cell], lines: list[_Margin]) -> None:
@@ -282,28 +357,124 @@ def _publishable_totals(cells: list[_Cell], margins: list[_Margin], threshold: i
         return value is None or 0 < value < threshold
 
     values = [_value(margin, cells) for margin in margins]
+    parts = _parts(margins)
     published = {i for i, value in enumerate(values) if not is_small(value)}
+    primaries = [[i] for i, cell in enumerate(cells) if cell.primary]
     while True:
         withheld = [i for i in range(len(margins)) if i not in published and is_small(values[i])]
-        primaries = [i for i, cell in enumerate(cells) if cell.primary]
-        quantities = [[i] for i in primaries] + [margins[i].cells for i in withheld]
+        quantities = (
+            primaries
+            + [margins[i].cells for i in withheld]
+            + _small_withheld_parts(cells, margins, parts, published, threshold)
+        )
         equations = [margins[i].cells for i in sorted(published)]
         determined = _determined(cells, equations, quantities)
-        revealed = [
-            q for q, is_determined in zip(quantities, determined, strict=True) if is_determined
-        ]
-        if not revealed:
+        revealed = next(
+            (q for q, is_determined in zip(quantities, determined, strict=True) if is_determined),
+            None,
+        )
+        if revealed is None:
             return published
-        before = len(published)
-        for quantity in revealed:
-            hidden = {i for i in quantity if cells[i].suppressed}
-            sharing = [m for m in published if hidden & set(margins[m].cells)]
-            if sharing:
-                published.discard(min(sharing, key=lambda m: (values[m], margins[m].order_key())))
-        if len(published) == before:
-            # Only published totals can determine a hidden value, so one of them always shares
-            # a suppressed cell with it; getting here means the margins are inconsistent.
-            raise SuppressionError("a protected value is determined by no published total")
+        published.discard(_total_to_withhold(revealed, cells, margins, values, published))
+
+
+def _total_to_withhold(
+    revealed: list[int],
+    cells: list[_Cell],
+    margins: list[_Margin],
+    values: list[float | None],
+    published: set[int],
+) -> int:
+    """The published total to withhold so that `revealed` is no longer determined.
+
+    Only totals the derivation of the value uses are candidates (withholding another leaves
+    that derivation standing): the smallest whose withholding alone hides the value, else the
+    smallest of them. A grand total, which another table may carry too, is the largest of its
+    partition, so it goes last.
+    """
+    hidden = {i for i in revealed if cells[i].suppressed}
+    partition = cells[min(hidden)].partition
+    # totals of other partitions add up other cells: they neither determine nor hide it
+    nearby = sorted(m for m in published if margins[m].partition == partition)
+
+    def rank(m: int) -> tuple:
+        return (values[m], margins[m].order_key())
+
+    def hides(m: int) -> bool:
+        equations = [margins[i].cells for i in nearby if i != m]
+        return not _determined(cells, equations, [revealed])[0]
+
+    used = _derivation(revealed, cells, [margins[m].cells for m in nearby])
+    candidates = sorted((nearby[u] for u in used), key=rank)
+    if not candidates:
+        # Only published totals can determine a hidden value; getting here means the margins
+        # are inconsistent.
+        raise SuppressionError("a protected value is determined by no published total")
+    return next((m for m in candidates if hides(m)), candidates[0])
+
+
+def _derivation(quantity: list[int], cells: list[_Cell], equations: list[list[int]]) -> list[int]:
+    """The equations (by position) a determined sum of cells is derived from: those weighing
+    in the least-norm combination of equations that gives it. An equation outside it can be
+    dropped and the same combination still gives the sum."""
+    variables = sorted(
+        {i for equation in equations for i in equation if cells[i].suppressed}
+        | {i for i in quantity if cells[i].suppressed}
+    )
+    position = {v: p for p, v in enumerate(variables)}
+    matrix = np.zeros((len(variables), len(equations)))
+    for column, equation in enumerate(equations):
+        for i in equation:
+            if cells[i].suppressed:
+                matrix[position[i], column] = 1.0
+    target = np.zeros(len(variables))
+    for i in quantity:
+        if cells[i].suppressed:
+            target[position[i]] = 1.0
+    weights = np.linalg.lstsq(matrix, target, rcond=None)[0]
+    return [column for column, weight in enumerate(weights) if abs(weight) > 1e-9]
+
+
+def _parts(margins: list[_Margin]) -> dict[int, list[list[int]]]:
+    """For each margin, the margins inside it that sum out fewer dimensions, one list per set
+    of dimensions they sum out. Cells are not listed: step 3 covers them."""
+    index = {(m.partition, m.summed, m.key): i for i, m in enumerate(margins)}
+    found: dict[tuple[int, tuple[int, ...]], list[int]] = defaultdict(list)
+    for i, margin in enumerate(margins):
+        free = [p for p in range(len(margin.key)) if p not in margin.summed]
+        for size in range(1, len(free) + 1):
+            for more in itertools.combinations(free, size):
+                summed = tuple(sorted((*margin.summed, *more)))
+                key = tuple(_SUMMED if p in summed else v for p, v in enumerate(margin.key))
+                found[(index[(margin.partition, summed, key)], margin.summed)].append(i)
+    grouped: dict[int, list[list[int]]] = defaultdict(list)
+    for (parent, _), members in sorted(found.items()):
+        grouped[parent].append(members)
+    return grouped
+
+
+def _small_withheld_parts(
+    cells: list[_Cell],
+    margins: list[_Margin],
+    parts: dict[int, list[list[int]]],
+    published: set[int],
+    threshold: int,
+) -> list[list[int]]:
+    """The cells of the withheld parts of a published total (at one level) where they add up to
+    a small count: the total minus the parts shown would give it away."""
+    found = []
+    for parent in sorted(published):
+        for members in parts.get(parent, []):
+            hidden = [m for m in members if m not in published]
+            if not hidden:
+                continue
+            union = [i for m in hidden for i in margins[m].cells]
+            values = [cells[i].value for i in union]
+            if any(v is None for v in values):
+                continue
+            if 0 < sum(values) < threshold:
+                found.append(union)
+    return found
 
 
 def _determined(

@@ -53,7 +53,7 @@ observations as (
         cast(null as varchar) as state_fips,
         cast(null as varchar) as county_fips,
         country_iso3,
-        cast(edition_year as integer) as period_year,
+        try_cast(edition_year as integer) as period_year,
         make_date(edition_year, 1, 1) as period_start,
         make_date(edition_year, 12, 31) as period_end,
         'all' as slice_dimension,

@@ -48,7 +48,7 @@ observations as (
         state_fips,
         business_county_fips as county_fips,
         cast(null as varchar) as country_iso3,
-        cast(active_year as integer) as period_year,
+        try_cast(active_year as integer) as period_year,
         make_date(active_year, 1, 1) as period_start,
         make_date(active_year, 12, 31) as period_end,
         'all' as slice_dimension,

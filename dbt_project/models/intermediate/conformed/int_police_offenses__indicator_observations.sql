@@ -48,7 +48,7 @@ observations as (
         state_fips,
         agency_county_fips as county_fips,
         cast(null as varchar) as country_iso3,
-        cast(report_year as integer) as period_year,
+        try_cast(report_year as integer) as period_year,
         make_date(report_year, 1, 1) as period_start,
         make_date(report_year, 12, 31) as period_end,
         '{{ slice_dimension }}' as slice_dimension,

@@ -45,7 +45,7 @@ conformed as (
         {{ canonical_code('htcds_code_map', 'trafficking_type', 'exploitation_type') }}
             as trafficking_type,
         has_minor_victims,
-        cast(sentence_months as integer) as sentence_months,
+        try_cast(sentence_months as integer) as sentence_months,
         cast(null as integer) as workers_affected,
         cast(null as double) as back_wages_usd,
         cast(null as varchar) as industry_code,

@@ -46,10 +46,10 @@ conformed as (
         canonical_policy_code as policy_code,
         category,
         is_enacted,
-        cast(enacted_year as integer) as enacted_year,
+        try_cast(enacted_year as integer) as enacted_year,
         enacted_on,
         bill_number,
-        cast(enacted_year as bigint) as period_year,
+        try_cast(enacted_year as bigint) as period_year,
         {{ taxonomy_cells('state_policies', 'policy_category', '[category]') }}
             as taxonomy_cells,
         raw_key,

@@ -38,7 +38,7 @@ observations as (
         cast(null as varchar) as state_fips,
         cast(null as varchar) as county_fips,
         country_code as country_iso3,
-        cast(report_year as integer) as period_year,
+        try_cast(report_year as integer) as period_year,
         make_date(report_year, 1, 1) as period_start,
         make_date(report_year, 12, 31) as period_end,
         'all' as slice_dimension,

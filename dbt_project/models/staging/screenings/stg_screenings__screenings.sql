@@ -39,9 +39,10 @@ renamed as (
         {{ fips_code('county_fips', 5) }} as county_fips,
         trim(county_name) as county_name,
         {{ code_text('youth_sex') }} as sex_code,
-        -- a JSON list of races from some case systems: one race, or several (multiracial)
+        -- a JSON list of races from some case systems: one race, or several (multiracial);
+        -- text that only looks like one stays as sent and counts as an unmapped code
         case
-            when starts_with(trim(youth_race), '[') then
+            when starts_with(trim(youth_race), '[') and json_valid(youth_race) then
                 case json_array_length(youth_race)
                     when 0 then null
                     when 1 then lower(json_extract_string(youth_race, '$[0]'))
