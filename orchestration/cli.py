@@ -130,13 +130,15 @@ def objectstore(action: str) -> None:
 
     store = _embedded_store(with_identities=action == "start")
     if action == "start":
+        from orchestration.lib.trust.audit import ensure_audit_bucket
         from orchestration.lib.trust.identities import ADMIN_KEYS
 
         started = store.start()
-        raw_bucket = os.environ["HUB_RAW_BUCKET"]
+        raw_bucket, lake_bucket = os.environ["HUB_RAW_BUCKET"], os.environ["HUB_LAKE_BUCKET"]
         admin = _filesystem(ADMIN_KEYS)
-        ensure_buckets(admin, [raw_bucket, os.environ["HUB_LAKE_BUCKET"]])
+        ensure_buckets(admin, [raw_bucket, lake_bucket])
         keep_versions(admin, raw_bucket)
+        ensure_audit_bucket(admin, lake_bucket)
         state = "started" if started else "already running"
         console.print(f"object store {state} at {store.endpoint_url} (data: {store.data_dir})")
         if not store.private_tmp:

@@ -36,6 +36,17 @@ class HubEnvironment:
         return Path(os.environ["HUB_WAREHOUSE_PATH"])
 
 
+@pytest.fixture(autouse=True)
+def _environment_restored() -> Iterator[None]:
+    """Whatever a test (or the code it calls) writes into os.environ is undone after it, so
+    no test sees another's HUB_HOME, keys or audit anchor."""
+    before = dict(os.environ)
+    yield
+    if os.environ != before:
+        os.environ.clear()
+        os.environ.update(before)
+
+
 @pytest.fixture(scope="session")
 def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
     """A SeaweedFS server on free loopback ports for the whole test session."""

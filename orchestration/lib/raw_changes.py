@@ -21,7 +21,11 @@ from orchestration.lib.trust.withdrawals import is_withdrawn, withdrawn_contribu
 def changed_sources(
     previous: dict[str, str], current: dict[str, str], declared: set[str]
 ) -> set[str]:
-    """Declared data sets with an object added, changed (new ETag) or removed."""
+    """Declared data sets with an object added, changed (new ETag) or removed.
+
+    An object whose name the layout refuses still counts for the declared data set whose
+    folder it is in: that data set's run reports it by name (and reads nothing of it).
+    """
     changed_keys = {k for k, etag in current.items() if previous.get(k) != etag}
     changed_keys |= set(previous) - set(current)
     sources = set()
@@ -29,7 +33,7 @@ def changed_sources(
         try:
             source = parse_raw_key(key).source
         except LayoutError:
-            continue
+            source = key.split("/", 1)[0]
         if source in declared:
             sources.add(source)
     return sources

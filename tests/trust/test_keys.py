@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import fsspec
 import pytest
 
 from orchestration.lib.trust.audit import AuditLog
@@ -14,16 +13,6 @@ from orchestration.lib.trust.keys import (
     record_key_rotation,
     rotate_key_file,
 )
-
-
-@pytest.fixture
-def fs():
-    memory = fsspec.filesystem("memory")
-    memory.store.clear()
-    memory.pseudo_dirs.clear()
-    memory.pseudo_dirs.append("")
-    yield memory
-    memory.store.clear()
 
 
 def test_a_local_key_is_replaced_and_the_rotation_audited_without_the_key(fs, tmp_path):

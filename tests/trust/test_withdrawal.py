@@ -6,9 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import fsspec
 import pyarrow.parquet as pq
-import pytest
 
 from orchestration.lib.landing import land_source
 from orchestration.lib.source_specs import ContributorFeed, SourceSpec
@@ -18,16 +16,6 @@ from orchestration.lib.trust.withdrawals import WITHDRAWALS_KEY, withdraw, withd
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TX = b"screening_id,concern_level\nS1,possible\nS2,no_concern\n"
 LA = b"screening_id,concern_level\nL1,clear_concern\n"
-
-
-@pytest.fixture
-def fs():
-    memory = fsspec.filesystem("memory")
-    memory.store.clear()
-    memory.pseudo_dirs.clear()
-    memory.pseudo_dirs.append("")
-    yield memory
-    memory.store.clear()
 
 
 def spec(*contributors: str) -> SourceSpec:

@@ -20,9 +20,15 @@ def test_only_sources_with_new_changed_or_removed_objects_are_run():
     assert changed_sources(before, removed, DECLARED) == {"screenings"}
 
 
-def test_undeclared_sources_and_misplaced_objects_start_nothing():
-    current = {"unknown/a__1/x.csv": "e", "screenings/loose.csv": "e"}
+def test_undeclared_sources_start_nothing():
+    current = {"unknown/a__1/x.csv": "e", "unknown/'; DROP TABLE x; --/y.csv": "e"}
     assert changed_sources({}, current, DECLARED) == set()
+
+
+def test_a_misplaced_or_hostile_name_starts_its_data_set_so_the_run_reports_it():
+    for key in ("screenings/loose.csv", "screenings/a__1/x'); DROP TABLE t; --.csv"):
+        assert changed_sources({}, {key: "e"}, DECLARED) == {"screenings"}
+    assert changed_sources({}, {"../screenings/a__1/x.csv": "e"}, DECLARED) == set()
 
 
 def test_the_cursor_round_trips_and_the_digest_is_stable():
