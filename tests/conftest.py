@@ -61,9 +61,44 @@ def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
     store.stop()
 
 
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """The dbt project parsed once for the session (`dbt parse` takes 15-20 s). The manifest
+    does not depend on the buckets or the warehouse: a run's `dbt build` parses again what
+    the environment changes."""
+    from dagster_dbt import DbtProject
+
+    placeholders = {
+        "HUB_WAREHOUSE_PATH": "unused.duckdb",
+        "HUB_S3_ACCESS_KEY_ID": "unused",
+        "HUB_S3_SECRET_ACCESS_KEY": "unused",
+        "HUB_DUCKDB_EXTENSION_DIRECTORY": "unused",
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in placeholders.items():
+            if not os.environ.get(name):
+                patch.setenv(name, value)
+        project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+        project.preparer.prepare(project)
+    return project.manifest_path
+
+
 @pytest.fixture
 def hub_env(object_store, tmp_path, monkeypatch) -> HubEnvironment:
     """Environment variables for one test: its own buckets, warehouse and Dagster home."""
+    return enter_hub(object_store, tmp_path, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def module_hub_env(object_store, tmp_path_factory) -> Iterator[HubEnvironment]:
+    """`hub_env` shared by the tests of one module, for hubs that take a minute to build."""
+    with pytest.MonkeyPatch.context() as patch:
+        yield enter_hub(object_store, tmp_path_factory.mktemp("hub"), patch)
+
+
+def enter_hub(object_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> HubEnvironment:
+    """Set a hub's variables (its own buckets, warehouse and Dagster home) and make its
+    buckets."""
     suffix = uuid.uuid4().hex[:8]
     variables = {
         "HUB_HOME": str(tmp_path),

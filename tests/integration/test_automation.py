@@ -7,7 +7,6 @@ import json
 import dagster as dg
 import pytest
 from dagster_aws.s3 import S3Resource
-from dagster_dbt import DbtProject
 
 from orchestration.defs.automation.run_failures import steward_run_failure_notes
 from orchestration.defs.automation.sensors import CODE_VERSION_TAG, keys_to_run, selection_for
@@ -20,9 +19,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def definitions(hub_env):
-    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    project.preparer.prepare(project)
+def definitions(hub_env, dbt_manifest):
     from orchestration.definitions import defs
 
     return defs()

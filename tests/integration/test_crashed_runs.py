@@ -17,7 +17,6 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from dagster_dbt import DbtProject
 
 from orchestration.lib.run_monitoring import (
     RunWorker,
@@ -25,7 +24,7 @@ from orchestration.lib.run_monitoring import (
     sweep_dead_runs,
     worker_record,
 )
-from orchestration.lib.settings import DBT_PROJECT_DIR, REPO_ROOT
+from orchestration.lib.settings import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -44,14 +43,12 @@ TIMEOUT_SECONDS = 300
 
 
 @pytest.fixture
-def small_hub(hub_env, monkeypatch):
+def small_hub(hub_env, dbt_manifest, monkeypatch):
     """No delivery, the instance configuration `hub prepare` installs, the dbt manifest."""
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("COLUMNS", "500")  # the console's lines unwrapped
     dagster_home = Path(os.environ["DAGSTER_HOME"])
     shutil.copyfile(REPO_ROOT / "infra" / "dagster.yaml", dagster_home / "dagster.yaml")
-    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    project.preparer.prepare(project)
     return hub_env
 
 

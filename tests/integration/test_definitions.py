@@ -9,13 +9,12 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from dagster_dbt import DbtProject
 
-from orchestration.lib.settings import DBT_PROJECT_DIR, REPO_ROOT
+from orchestration.lib.settings import REPO_ROOT
 
 
 @pytest.fixture(scope="module")
-def prepared_manifest(tmp_path_factory):
+def prepared_manifest(tmp_path_factory, dbt_manifest):
     env = {
         "HUB_WAREHOUSE_PATH": str(tmp_path_factory.mktemp("wh") / "w.duckdb"),
         "HUB_S3_ACCESS_KEY_ID": "unused",
@@ -24,8 +23,6 @@ def prepared_manifest(tmp_path_factory):
     }
     saved = {name: os.environ.get(name) for name in env}
     os.environ.update({k: v for k, v in env.items() if not os.environ.get(k)})
-    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    project.preparer.prepare(project)
     yield env
     for name, value in saved.items():
         if value is None:

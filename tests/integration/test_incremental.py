@@ -9,7 +9,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster_dbt import DbtProject
 from hub_runs import DBT_TARGET, dbt_reparsed, dbt_results, dbt_run_folder, run_for
 
 from infra.demo.generate import generate_estate
@@ -70,11 +69,11 @@ def dbt(target: Path, *arguments: str) -> list[dict]:
     return json.loads((target / "run_results.json").read_text())["results"]
 
 
-def test_a_run_loads_new_objects_leaves_the_rest_and_drops_removed_ones(hub_env, tmp_path):
+def test_a_run_loads_new_objects_leaves_the_rest_and_drops_removed_ones(
+    hub_env, dbt_manifest, tmp_path
+):
     estate = tmp_path / "estate"
     generate_estate(estate, seed=5, scale=0.1, only=["screenings"])
-    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    project.preparer.prepare(project)
     hub_env.fs.put_file(str(estate / MARCH), f"{hub_env.raw_bucket}/{MARCH}")
     assert run_for("screenings").success
     march_rows, _ = rows_by_object(hub_env)[MARCH]

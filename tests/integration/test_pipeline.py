@@ -12,7 +12,6 @@ import csv
 
 import duckdb
 import pytest
-from dagster_dbt import DbtProject
 from hub_runs import dbt_results, run_full_refresh
 
 from infra.demo.generate import generate_estate
@@ -239,11 +238,9 @@ def check_no_identifier_reaches_silver(hub_env, manifest: EstateManifest) -> Non
             assert leaked == 0, model
 
 
-def test_the_hub_runs_end_to_end_and_a_second_run_changes_nothing(hub_env, tmp_path):
+def test_the_hub_runs_end_to_end_and_a_second_run_changes_nothing(hub_env, dbt_manifest, tmp_path):
     manifest = upload_estate(hub_env, tmp_path)
     assert manifest.deliveries, "the demo generator produced no deliveries"
-    project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    project.preparer.prepare(project)
 
     first = run_full_refresh()
     assert first.success, [e.message for e in first.all_events if e.is_failure]

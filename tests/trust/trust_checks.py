@@ -298,16 +298,16 @@ def materialize(selection: dg.AssetSelection | None = None) -> dg.ExecuteInProce
 
 
 @pytest.fixture(scope="session")
-def built_hub(object_store: Any, tmp_path_factory: pytest.TempPathFactory) -> Hub:
+def built_hub(
+    object_store: Any, dbt_manifest: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Hub:
     """The demo estate on a real SeaweedFS, through Dagster and dbt: one full_refresh run for
     the whole session (about a minute)."""
     import s3fs
-    from dagster_dbt import DbtProject
 
     from infra.demo.generate import generate_estate
     from infra.objectstore import ensure_buckets
     from orchestration.lib.resources import LakeResource, dbt_environment
-    from orchestration.lib.settings import DBT_PROJECT_DIR
     from orchestration.lib.settings import ObjectStore as StoreSettings
 
     home = tmp_path_factory.mktemp("trust-hub")
@@ -342,8 +342,6 @@ def built_hub(object_store: Any, tmp_path_factory: pytest.TempPathFactory) -> Hu
             relative = path.relative_to(estate)
             if path.is_file() and not relative.parts[0].startswith("_"):
                 fs.put_file(str(path), f"{variables['HUB_RAW_BUCKET']}/{relative.as_posix()}")
-        project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-        project.preparer.prepare(project)
         run = materialize()
     return Hub(
         home,

@@ -27,10 +27,12 @@ ANSWERS = [
 
 @pytest.fixture(scope="module")
 def compile_inline(tmp_path_factory, dbt_offline) -> Callable[[str], str]:
-    """A query using the project's macros, as dbt expands it (`dbt compile --inline`)."""
+    """A query using the project's macros, as dbt expands it (`dbt compile --inline`). One
+    target folder, so that the second compile reuses the first one's parse."""
+    target = tmp_path_factory.mktemp("dbt")
 
     def compile_sql(sql: str) -> str:
-        return dbt_offline(tmp_path_factory.mktemp("dbt"), "compile", "--inline", sql, "--quiet")
+        return dbt_offline(target, "compile", "--inline", sql, "--quiet")
 
     return compile_sql
 
