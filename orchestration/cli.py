@@ -7,6 +7,10 @@
     hub materialize          run the full_refresh job through Dagster
     hub summary              rows landed and quarantined per data set, heat map, locations
     hub heatmap [--format table|json]
+    hub query "SQL" [--format table|csv|json] [--as-of N]   SQL on the published gold
+    hub query --snapshots    the publications kept, to query one with --as-of
+    hub query --attach-sql   the lines that open it in another DuckDB client (with its keys)
+    hub docs                 the data dictionary of the published gold, as one HTML page
     hub quarantine [DATA_SET]  rows rejected at landing, by object, or one data set's rows
     hub ui                   the Dagster UI on the same instance and object store
     hub extract --role R --purpose P   the marts a live agreement allows, suppressed, audited
@@ -257,12 +261,17 @@ def _warehouse():
     )
 
 
-def _warehouse_connection():
-    return _warehouse().connect(read_only=True)
+def _published(snapshot: int | None = None):
+    """The published gold, read with the analyst's keys (README: Querying the gold marts)."""
+    from contextlib import closing
+
+    from orchestration.analyst import connect
+
+    return closing(connect(snapshot))
 
 
 def print_heatmap(output_format: str = "table") -> None:
-    with _warehouse_connection() as connection:
+    with _published() as connection:
         cells = heatmap.read_cell_scores(connection)
         overall = connection.execute(
             "select average_score from gold.taxonomy_dimension_scores where dimension = 'overall'"
@@ -283,6 +292,77 @@ def print_heatmap(output_format: str = "table") -> None:
         table.add_row(*row)
     console.print(table)
     console.print("[dim]score 0-10 per cell (best data set feeding it); '·' = no data set[/dim]")
+
+
+def query(sql: str | None, output_format: str, snapshot: int | None, list_snapshots: bool) -> int:
+    import duckdb
+
+    from orchestration.lib.publication import PublicationError, snapshots
+
+    try:
+        with _published(snapshot) as connection:
+            if list_snapshots:
+                columns = ["snapshot", "published at", "tables"]
+                rows = snapshots(connection)
+            else:
+                if not sql:
+                    console.print('[red]give the SQL to run, e.g. hub query "show tables"[/red]')
+                    return 2
+                result = connection.execute(sql)
+                columns = [d[0] for d in result.description or []]
+                rows = result.fetchall()
+    except PublicationError as error:
+        console.print(f"[red]{error}[/red]")
+        return 1
+    except duckdb.Error as error:
+        first = str(error).splitlines()[0]
+        console.print(f"[red]query failed: {first}[/red]")
+        console.print('[dim]the published tables: hub query "show tables"[/dim]')
+        return 1
+    _print_rows(columns, rows, output_format)
+    return 0
+
+
+def _print_rows(columns: list[str], rows: list[tuple], output_format: str) -> None:
+    if output_format == "json":
+        print(json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str))
+    elif output_format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table()
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if value is None else str(value) for value in row))
+        console.print(table)
+        console.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
+
+
+def docs() -> int:
+    import warnings
+
+    from orchestration.lib.data_dictionary import (
+        DataDictionaryError,
+        DataDictionaryWarning,
+        build_data_dictionary,
+    )
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataDictionaryWarning)
+        try:
+            page = build_data_dictionary(_home() / "docs")
+        except DataDictionaryError as error:
+            console.print(f"[red]{error}[/red]")
+            return 1
+    for warning in caught:
+        if issubclass(warning.category, DataDictionaryWarning):
+            console.print(f"[yellow]note:[/yellow] {warning.message}")
+    console.print(f"data dictionary: {page}")
+    return 0
 
 
 def _cell_text(cell: heatmap.CellScore) -> str:
@@ -326,10 +406,7 @@ def summary() -> None:
         if fs.exists(key):
             fs.get_file(key, str(reports / name))
     console.print(f"heat map: {reports / 'coverage_heatmap.html'} (and .png)")
-    warehouse = os.environ["HUB_WAREHOUSE_PATH"]
-    console.print(
-        f"warehouse: {warehouse}  (duckdb {warehouse} -c 'from gold.taxonomy_cell_scores')"
-    )
+    console.print('published gold: .venv/bin/hub query "from gold.dataset_quality_scores"')
     console.print(
         f"gold Parquet: s3://{lake_bucket}/gold/  (endpoint {os.environ['HUB_S3_ENDPOINT']})"
     )
@@ -575,10 +652,17 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("summary")
     heat = commands.add_parser("heatmap")
     heat.add_argument("--format", choices=["table", "json"], default="table")
+    querying = commands.add_parser("query", help="SQL on the published gold")
+    querying.add_argument("sql", nargs="?")
+    querying.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    querying.add_argument("--as-of", type=int, metavar="SNAPSHOT", dest="as_of")
+    querying.add_argument("--snapshots", action="store_true")
+    querying.add_argument("--attach-sql", action="store_true", dest="attach_sql")
     rejected = commands.add_parser("quarantine")
     rejected.add_argument("data_set", nargs="?")
     rejected.add_argument("--limit", type=int, default=50)
     commands.add_parser("ui")
+    commands.add_parser("docs", help="the data dictionary of the published gold")
     extracting = commands.add_parser("extract")
     extracting.add_argument("--role", required=True)
     extracting.add_argument("--purpose", required=True)
@@ -594,10 +678,12 @@ def main(argv: list[str] | None = None) -> int:
     # Read before the development defaults fill it in: an operator's key is rotated in the
     # secret store, a local one by the hub itself.
     operator_key = bool(os.environ.get("HUB_PSEUDONYM_KEY"))
+    from orchestration.lib.publication import PublicationError
+
     try:
         _prepare_environment()
         return _run(args, operator_key)
-    except (GovernanceError, SettingsError) as error:
+    except (GovernanceError, SettingsError, PublicationError) as error:
         console.print(f"[red]{error}[/red]")
         return 1
 
@@ -618,10 +704,19 @@ def _run(args: argparse.Namespace, operator_key: bool) -> int:
             summary()
         case "heatmap":
             print_heatmap(args.format)
+        case "query":
+            if args.attach_sql:
+                from orchestration.analyst import attach_sql
+
+                print(attach_sql())
+                return 0
+            return query(args.sql, args.format, args.as_of, args.snapshots)
         case "quarantine":
             return quarantine(args.data_set, args.limit)
         case "ui":
             return ui()
+        case "docs":
+            return docs()
         case "extract":
             return extract(args.role, args.purpose)
         case "audit":

@@ -8,32 +8,25 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import s3fs
+from built_hub import built_hub, hub  # noqa: F401 - the session's built hub, for every test
+from session_store import (
+    ANALYST_KEYS,
+    SHARED_LAKE_BUCKET,
+    TEST_ACCESS_KEY_ID,
+    TEST_SECRET_ACCESS_KEY,
+    HubEnvironment,
+)
 
 from infra.objectstore import DEFAULT_PORTS, Identity, ObjectStore, ensure_buckets, free_ports
 from orchestration.lib.resources import dbt_environment
 from orchestration.lib.settings import DBT_PROJECT_DIR, duckdb_extension_directory
 from orchestration.lib.settings import ObjectStore as StoreSettings
-
-TEST_ACCESS_KEY_ID = "hub-test"
-TEST_SECRET_ACCESS_KEY = secrets.token_hex(16)
-
-
-@dataclass
-class HubEnvironment:
-    home: Path
-    raw_bucket: str
-    lake_bucket: str
-    fs: s3fs.S3FileSystem
-    store: StoreSettings
-
-    @property
-    def warehouse_path(self) -> Path:
-        return Path(os.environ["HUB_WAREHOUSE_PATH"])
+from orchestration.lib.trust.governance import load_governance
+from orchestration.lib.trust.identities import role_actions
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +46,14 @@ def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
     ports = dict(zip(DEFAULT_PORTS, free_ports(len(DEFAULT_PORTS)), strict=True))
     store = ObjectStore(
         data_dir=tmp_path_factory.mktemp("objectstore"),
-        identities=[Identity("hub_pipeline", TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY)],
+        identities=[
+            Identity("hub_pipeline", TEST_ACCESS_KEY_ID, TEST_SECRET_ACCESS_KEY),
+            Identity(
+                "hub_analyst",
+                *ANALYST_KEYS,
+                actions=role_actions(load_governance(), "analyst", SHARED_LAKE_BUCKET),
+            ),
+        ],
         ports=ports,
     )
     store.start()

@@ -1,8 +1,8 @@
 """Throughput of the adapters' `read_batches` on generated CSV, Parquet and XLSX files.
 
-    uv run python infra/benchmarks/adapter_throughput.py                  # small, a minute
-    uv run python infra/benchmarks/adapter_throughput.py --csv-mb 200 --parquet-mb 200 --xlsx-mb 20
-    uv run python infra/benchmarks/adapter_throughput.py --large          # 1 GB, 1 GB, 50 MB
+    .venv/bin/python infra/benchmarks/adapter_throughput.py                  # small, a minute
+    .venv/bin/python infra/benchmarks/adapter_throughput.py --csv-mb 200 --parquet-mb 200 --xlsx-mb 20
+    .venv/bin/python infra/benchmarks/adapter_throughput.py --large          # 1 GB, 1 GB, 50 MB
 
 Prints MB/s (file bytes over wall time, consuming every batch) and rows/s per format.
 The files are synthetic offense-count records, generated into a temporary folder

@@ -1,8 +1,8 @@
 """Performance at scale: the pipeline against its floor and a peer loader (`make bench`).
 
-    uv run python -m infra.benchmarks.run                        # 1M and 10M rows, CSV and Parquet
-    uv run python -m infra.benchmarks.run --sizes 1000000        # the quick run, ~10 minutes
-    uv run python -m infra.benchmarks.run --sizes 200000 --formats csv --no-peer
+    .venv/bin/python -m infra.benchmarks.run                        # 1M and 10M rows, CSV and Parquet
+    .venv/bin/python -m infra.benchmarks.run --sizes 1000000        # the quick run, ~10 minutes
+    .venv/bin/python -m infra.benchmarks.run --sizes 200000 --formats csv --no-peer
 
 Starts its own SeaweedFS on free loopback ports in a temporary folder, generates screening
 deliveries with the demo generator, and measures, each step in a child process of its own:

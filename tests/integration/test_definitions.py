@@ -48,7 +48,7 @@ def test_lineage_runs_from_bronze_through_staging_and_silver_to_gold(prepared_ma
     assert dg.AssetKey(["staging", "stg_screenings__screenings"]) in downstream
     assert dg.AssetKey(["silver", "person_records"]) in downstream
     assert dg.AssetKey(["gold", "taxonomy_cell_scores"]) in downstream
-    assert dg.AssetKey(["exports", "gold_parquet"]) in downstream
+    assert dg.AssetKey(["exports", "published_gold"]) in downstream
     checks = {key.name for key in graph.asset_check_keys if key.asset_key.path[0] == "bronze"}
     assert {"deliveries_parsed", "great_expectations_suite", "pandera_schema"} <= checks
 

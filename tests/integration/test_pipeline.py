@@ -1,9 +1,9 @@
 """The whole hub on a real object store: raw deliveries -> bronze -> silver -> gold.
 
-Starts SeaweedFS on loopback, uploads the demo estate (every data set, every contributor,
-the deliberate defects and the public excerpts), runs the full_refresh job through Dagster
-and reads the results back from the DuckDB warehouse and the lake. One run serves every
-check, then a second run must change nothing.
+The session's built hub (tests/built_hub.py: the demo estate with every data set, every
+contributor, the deliberate defects and the public excerpts, uploaded to SeaweedFS on loopback
+and run through the full_refresh job) read back from the DuckDB warehouse and the lake. Its
+one run serves every check, then a second run must change nothing.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import csv
 import duckdb
 import pytest
 from hub_runs import dbt_results, run_full_refresh
+from session_store import HubEnvironment
 
-from infra.demo.generate import generate_estate
 from infra.demo.manifest import EstateManifest
 from orchestration.lib.landing import read_last_landing
 from orchestration.lib.quarantine import quarantined_rows
 from orchestration.lib.resources import open_duckdb
 from orchestration.lib.settings import DBT_PROJECT_DIR, REPO_ROOT
+from orchestration.lib.settings import ObjectStore as StoreSettings
 from orchestration.lib.source_specs import load_source_specs
 
 pytestmark = pytest.mark.integration
@@ -29,14 +30,13 @@ SILVER_MODELS = ("person_records", "cases", "indicator_observations", "policies"
 UNDELIVERED = "tip_tiers"
 
 
-def upload_estate(hub_env, tmp_path) -> EstateManifest:
-    estate = tmp_path / "estate"
-    manifest = generate_estate(estate, seed=7, scale=0.2)
-    for path in sorted(estate.rglob("*")):
-        relative = path.relative_to(estate)
-        if path.is_file() and not relative.parts[0].startswith("_"):
-            hub_env.fs.put_file(str(path), f"{hub_env.raw_bucket}/{relative.as_posix()}")
-    return manifest
+@pytest.fixture
+def hub_env(hub) -> HubEnvironment:
+    """The session's built hub (tests/built_hub.py): the demo estate at scale 0.2, every
+    delivery uploaded, one full_refresh run."""
+    return HubEnvironment(
+        hub.home, hub.raw_bucket, hub.lake_bucket, hub.fs, StoreSettings.from_environment()
+    )
 
 
 def bronze_row_counts(hub_env) -> dict[str, int]:
@@ -238,11 +238,10 @@ def check_no_identifier_reaches_silver(hub_env, manifest: EstateManifest) -> Non
             assert leaked == 0, model
 
 
-def test_the_hub_runs_end_to_end_and_a_second_run_changes_nothing(hub_env, dbt_manifest, tmp_path):
-    manifest = upload_estate(hub_env, tmp_path)
+def test_the_hub_runs_end_to_end_and_a_second_run_changes_nothing(hub, hub_env):
+    manifest = hub.manifest
     assert manifest.deliveries, "the demo generator produced no deliveries"
-
-    first = run_full_refresh()
+    first = hub.run
     assert first.success, [e.message for e in first.all_events if e.is_failure]
     # the full refresh runs the models' unit tests too (a delivery's run leaves them out)
     unit_tests = [r for r in dbt_results(first) if r["unique_id"].startswith("unit_test.")]

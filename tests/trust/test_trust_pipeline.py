@@ -15,7 +15,8 @@ import dagster as dg
 import duckdb
 import polars as pl
 import pytest
-from trust_checks import Hub, hidden_rows, materialize, published_equations, recoverable
+from built_hub import Hub, materialize
+from trust_checks import hidden_rows, published_equations, recoverable
 
 from infra.demo.manifest import EstateManifest
 from orchestration import cli
@@ -23,7 +24,6 @@ from orchestration.lib.trust.audit import AuditLog
 from orchestration.lib.trust.governance import load_governance
 from orchestration.lib.trust.suppression import small_counts, suppress, suppressed_flag
 
-pytest_plugins = ["trust_checks"]
 pytestmark = pytest.mark.integration
 
 THRESHOLD = 11

@@ -1,7 +1,7 @@
 """The dbt project: staging views, silver and gold tables in the DuckDB warehouse.
 
 The manifest is prepared by `hub prepare` (which `make demo` and `make ui` run), never parsed
-at import: after changing a model, run `uv run hub prepare` again.
+at import: after changing a model, run `.venv/bin/hub prepare` again.
 """
 
 import os
@@ -34,7 +34,7 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 def transform() -> dg.Definitions:
     if not dbt_project.manifest_path.exists():
         raise FileNotFoundError(
-            f"{dbt_project.manifest_path} is missing; run `uv run hub prepare` (or `make demo`) "
+            f"{dbt_project.manifest_path} is missing; run `.venv/bin/hub prepare` (or `make demo`) "
             "to build the dbt manifest"
         )
 

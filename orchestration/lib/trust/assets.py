@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.lib.publication import PublicationError, PublishedGold, publish
 from orchestration.lib.resources import LakeResource, WarehouseResource
 from orchestration.lib.settings import REPO_ROOT
 from orchestration.lib.trust.analytics import (
@@ -38,7 +39,7 @@ def build_suppressed_mart_asset(mart: Mart, pool: str) -> dg.AssetsDefinition:
         pool=pool,
         description=f"{mart.counts[0]} by {', '.join(mart.dimensions)}, with small cells and "
         "the cells and totals that would reveal them suppressed (null). Also "
-        f"gold.{mart.totals_name}; exports/gold_parquet copies both to lake/gold/.",
+        f"gold.{mart.totals_name}; exports/published_gold publishes both.",
         metadata={
             "declared_in": dg.MetadataValue.path(MARTS_FILE),
             "dimensions": dg.MetadataValue.json(list(mart.dimensions)),
@@ -81,43 +82,51 @@ def build_suppressed_mart_asset(mart: Mart, pool: str) -> dg.AssetsDefinition:
 def build_gold_export_asset(
     governance: Governance, gold_models: list[str], pool: str
 ) -> dg.AssetsDefinition:
-    """exports/gold_parquet: every gold table declared in marts.yml, released (as extracts
-    are), written to lake/gold/<table>.parquet, which roles with lake_read gold/ can read.
+    """exports/published_gold: every gold table declared in marts.yml, released (as extracts
+    are), published as the next snapshot of the analysts' gold (orchestration/lib/publication.py)
+    and written to lake/gold/<table>.parquet, which roles with lake_read gold/ can read.
 
     A dbt gold model not declared there stays in the warehouse. A table still holding a small
-    count after release is not written, and the step fails naming it."""
+    count after release is neither published nor written, and the step fails naming it; the
+    previous publication stays."""
     marts = [m for m in governance.marts.values() if m.suppressed_from or m.name in gold_models]
     kept_in_hub = sorted(set(gold_models) - set(governance.marts))
 
     @dg.asset(
-        key=["exports", "gold_parquet"],
+        key=["exports", "published_gold"],
         group_name="exports",
-        kinds={"parquet", "s3"},
+        kinds={"ducklake", "parquet", "s3"},
         deps=[dg.AssetKey(["gold", mart.name]) for mart in marts],
         pool=pool,
         description="The gold tables declared in orchestration/trust/marts.yml, released with "
-        "their counts protected as in extracts, in lake/gold/<table>.parquet.",
+        "their counts protected as in extracts: one snapshot of the published gold (what "
+        "analysts query), and lake/gold/<table>.parquet.",
         metadata={"declared_in": dg.MetadataValue.path(MARTS_FILE)},
     )
-    def gold_parquet(lake: LakeResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def published_gold(lake: LakeResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
         threshold = configured_threshold()
         with warehouse.connect(lake, read_only=True) as connection:
             released = release(connection, marts, governance.marts, threshold)
-        small = small_values(released, threshold)
-        exported = export_to_lake(
-            lake.filesystem(),
-            lake.lake_bucket,
-            {name: frame for name, frame in released.items() if name not in small},
-        )
-        if small:
+        if small := small_values(released, threshold):
             raise dg.Failure(
-                description=f"not written to lake/gold/, counts below {threshold} remain: "
-                f"{small}; rebuild the marts (`hub materialize`)",
-                metadata={"exported": dg.MetadataValue.json(exported)},
+                description=f"nothing published, counts below {threshold} remain: {small}; "
+                "the previous publication stays; rebuild the marts (`hub materialize`)"
             )
+        target = PublishedGold.from_environment(lake.lake_bucket)
+        try:
+            publication = publish(target, lake.object_store, released, threshold)
+        except PublicationError as error:
+            raise dg.Failure(description=str(error)) from error
+        exported = export_to_lake(lake.filesystem(), lake.lake_bucket, released)
         return dg.MaterializeResult(
             metadata={
-                "tables": dg.MetadataValue.json(exported),
+                "snapshot": publication.snapshot,
+                "catalog": dg.MetadataValue.path(str(target.catalog)),
+                "data_path": target.data_path,
+                "rows": dg.MetadataValue.json(publication.rows),
+                "publish_seconds": publication.seconds,
+                "publish_mib": round(publication.data_bytes / 2**20, 3),
+                "parquet": dg.MetadataValue.json(exported),
                 "table_count": len(exported),
                 "suppressed_values": dg.MetadataValue.json(suppressed_values(released)),
                 "kept_in_hub": dg.MetadataValue.json(kept_in_hub),
@@ -125,7 +134,7 @@ def build_gold_export_asset(
             }
         )
 
-    return gold_parquet
+    return published_gold
 
 
 def build_extracts_asset(
