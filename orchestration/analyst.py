@@ -55,9 +55,11 @@ def analyst_store() -> ObjectStore:
 
 def connect(snapshot: int | None = None) -> duckdb.DuckDBPyConnection:
     """The published gold (`gold`), read-only, as of `snapshot` or the latest publication."""
-    return connect_published(PublishedGold.from_environment(), analyst_store(), snapshot)
+    store = analyst_store()  # first: it fills in the development defaults
+    return connect_published(PublishedGold.from_environment(), store, snapshot)
 
 
 def attach_sql() -> str:
     """The statements that open the published gold in another DuckDB client."""
-    return attach_script(PublishedGold.from_environment(), analyst_store())
+    store = analyst_store()
+    return attach_script(PublishedGold.from_environment(), store)

@@ -47,6 +47,7 @@ from orchestration.lib.settings import (
 from orchestration.lib.trust.governance import GovernanceError
 
 console = Console()
+notices = Console(stderr=True)  # what is not the command's output, so scripts can read stdout
 
 
 def _home() -> Path:
@@ -77,7 +78,7 @@ def _prepare_environment() -> None:
 
     os.environ.update(dbt_environment(LakeResource.from_environment()))
     if applied:
-        console.print(f"[dim]development defaults for: {', '.join(sorted(applied))}[/dim]")
+        notices.print(f"[dim]development defaults for: {', '.join(sorted(applied))}[/dim]")
 
 
 def _filesystem(keys: tuple[str, str] | None = None):
@@ -299,15 +300,21 @@ def query(sql: str | None, output_format: str, snapshot: int | None, list_snapsh
 
     from orchestration.lib.publication import PublicationError, snapshots
 
+    if not sql and not list_snapshots:
+        console.print('[red]give the SQL to run, e.g. hub query "show tables"[/red]')
+        return 2
     try:
         with _published(snapshot) as connection:
             if list_snapshots:
-                columns = ["snapshot", "published at", "tables"]
-                rows = snapshots(connection)
+                columns, rows = ["snapshot", "published at", "tables"], snapshots(connection)
+            elif output_format == "table":
+                # DuckDB's own rendering, as its CLI shows a result: fitted to the terminal,
+                # wide results shown by their first and last columns
+                relation = connection.sql(sql)
+                if relation is not None:
+                    relation.show(max_width=console.width)
+                return 0
             else:
-                if not sql:
-                    console.print('[red]give the SQL to run, e.g. hub query "show tables"[/red]')
-                    return 2
                 result = connection.execute(sql)
                 columns = [d[0] for d in result.description or []]
                 rows = result.fetchall()
@@ -333,13 +340,10 @@ def _print_rows(columns: list[str], rows: list[tuple], output_format: str) -> No
         writer.writerow(columns)
         writer.writerows(rows)
     else:
-        table = Table()
-        for column in columns:
-            table.add_column(column, overflow="fold")
+        table = Table(*columns)
         for row in rows:
             table.add_row(*("" if value is None else str(value) for value in row))
         console.print(table)
-        console.print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
 
 
 def docs() -> int:
