@@ -33,7 +33,8 @@ stop: setup
 	$(UV) run hub objectstore stop
 
 clean: stop
-	rm -rf .hub/objectstore .hub/dagster .hub/warehouse.duckdb .hub/demo-estate dbt_project/target
+	rm -rf .hub/objectstore .hub/dagster .hub/warehouse.duckdb .hub/demo-estate .hub/published \
+		.hub/docs dbt_project/target
 	rm -f .hub/audit-anchor.jsonl
 
 # Performance at scale against the floor and a peer (infra/benchmarks/README.md); not part of
