@@ -68,6 +68,8 @@ def dbt_manifest() -> Path:
     the environment changes."""
     from dagster_dbt import DbtProject
 
+    from orchestration.lib.dbt_cli import prepare_dbt_project
+
     placeholders = {
         "HUB_WAREHOUSE_PATH": "unused.duckdb",
         "HUB_S3_ACCESS_KEY_ID": "unused",
@@ -79,7 +81,7 @@ def dbt_manifest() -> Path:
             if not os.environ.get(name):
                 patch.setenv(name, value)
         project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-        project.preparer.prepare(project)
+        prepare_dbt_project(project)
     return project.manifest_path
 
 

@@ -61,3 +61,13 @@
         {{ lookup_map(names) }}[lower(trim({{ country }}))]
     )
 {%- endmacro %}
+
+{#- The ISO 3166-1 alpha-3 code of the country a country-level contributor reports for. -#}
+{% macro contributor_country_iso3(contributor) -%}
+    {%- set contributors -%}
+        select contributor as k, country_iso3 as v
+        from {{ ref('contributor_jurisdictions') }}
+        where country_iso3 is not null
+    {%- endset -%}
+    {{ lookup_map(contributors) }}[{{ contributor }}]
+{%- endmacro %}

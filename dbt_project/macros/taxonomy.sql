@@ -84,3 +84,43 @@
         where s.setting = '{{ name }}'
     )
 {%- endmacro %}
+
+{#-
+  The hub's age band of an age range a contributor declares ("9-17", "12 to 17", "18+",
+  "under 18", "16"): the band holding at least `min_overlap` of the range's years (by
+  default all of them). A range across band edges is 'unmapped', never guessed into a band,
+  so the share of records that could not be mapped shows in the field's fill rate; blank or
+  unreadable text is 'unknown'.
+-#}
+{% macro age_band_of_range(value, min_overlap=1.0) -%}
+    {%- set text = "lower(trim(cast(" ~ value ~ " as varchar)))" -%}
+    {%- set low -%}
+        coalesce(
+            try_cast(regexp_extract({{ text }}, '^(\d+)\s*(?:-|to|–)\s*\d+$', 1) as integer),
+            try_cast(regexp_extract({{ text }}, '^(\d+)\s*\+$', 1) as integer),
+            case when regexp_matches({{ text }}, '^(under|<)\s*\d+$') then 0 end,
+            try_cast({{ text }} as integer)
+        )
+    {%- endset -%}
+    {%- set high -%}
+        coalesce(
+            try_cast(regexp_extract({{ text }}, '^\d+\s*(?:-|to|–)\s*(\d+)$', 1) as integer),
+            case when regexp_matches({{ text }}, '^\d+\s*\+$') then 120 end,
+            try_cast(regexp_extract({{ text }}, '^(?:under|<)\s*(\d+)$', 1) as integer) - 1,
+            try_cast({{ text }} as integer)
+        )
+    {%- endset -%}
+    case
+        when {{ low }} is null or {{ high }} is null or {{ high }} < {{ low }} then 'unknown'
+        else coalesce(list_filter(
+            (
+                select list({'low': b.min_age, 'high': coalesce(b.max_age, 200), 'band': b.age_band}
+                            order by b.min_age)
+                from {{ ref('age_bands') }} as b
+                where b.min_age is not null
+            ),
+            band -> (least(band.high, {{ high }}) - greatest(band.low, {{ low }}) + 1)
+                >= {{ min_overlap }} * ({{ high }} - {{ low }} + 1)
+        )[1].band, 'unmapped')
+    end
+{%- endmacro %}

@@ -283,9 +283,10 @@ class Bench:
             sys.executable,
             "-c",
             "from dagster_dbt import DbtProject\n"
+            "from orchestration.lib.dbt_cli import prepare_dbt_project\n"
             "from orchestration.lib.settings import DBT_PROJECT_DIR as d\n"
             "p = DbtProject(project_dir=d, profiles_dir=d)\n"
-            "p.preparer.prepare(p)",
+            "prepare_dbt_project(p)",
         ]
         with self.log.open("ab") as output:
             subprocess.run(

@@ -18,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 from importlib import metadata
+from pathlib import Path
 
-from dagster_dbt import DbtCliResource
+from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
+
+from orchestration.lib.silver_inputs import write_silver_inputs
 
 
 class HubDbtCliResource(DbtCliResource):
@@ -32,3 +35,10 @@ class HubDbtCliResource(DbtCliResource):
         # No adapter: the invocation then fetches no metadata through one, which the hub
         # never asks for (and streams events as they come instead of after dbt exits).
         return None
+
+
+def prepare_dbt_project(project: DbtProject) -> None:
+    """Write the silver models' inputs (orchestration/lib/silver_inputs.py), then let
+    dagster-dbt parse the project into the manifest the definitions load."""
+    write_silver_inputs(Path(project.project_dir))
+    project.preparer.prepare(project)

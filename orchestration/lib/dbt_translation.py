@@ -8,11 +8,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
-LAYERS = ("staging", "intermediate", "silver", "gold")
+LAYERS = ("reference", "staging", "intermediate", "silver", "gold")
 
 
 def layer_of(dbt_resource_props: Mapping[str, Any]) -> str:
-    """The folder under models/ a model lives in; seeds are the 'reference' layer."""
+    """The folder under models/ a model lives in; seeds are the 'reference' layer, with the
+    models derived from the data set declarations (models/reference/)."""
     if dbt_resource_props["resource_type"] == "seed":
         return "reference"
     fqn = dbt_resource_props.get("fqn", [])

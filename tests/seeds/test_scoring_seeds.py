@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import re
+from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.lib.source_specs import CONTRIBUTOR_KINDS, load_source_specs
 
 CRITERIA = {
     "reliability_validity": {
@@ -71,22 +72,13 @@ def test_settings_are_present_and_usable(seed):
     assert all(row["description"].strip() for row in seed("scoring_settings"))
 
 
-def test_catalog_declares_what_each_data_set_is_scored_against(seed):
-    for row in seed("data_set_catalog"):
-        name = row["data_set"]
-        assert row["publisher_type"] in {
-            "government",
-            "ngo",
-            "service_provider",
-            "research",
-            "platform",
-        }, name
-        assert int(row["expected_cadence_days"]) > 0, name
-        assert row["standard_definition"] in {"TVPA", "NIBRS", "HTCDS", "none"}, name
-        assert row["geography_level"] in {"state", "county", "city", "country", "point"}, name
-        assert row["target_geography"] in {"us_states", "us_counties", "countries"}, name
-        dimensions = [value for value in row["demographic_dimensions_expected"].split(";") if value]
-        assert set(dimensions) <= DEMOGRAPHIC_DIMENSIONS, name
-        fields = row["expected_fields"].split(";")
-        assert fields and all(re.fullmatch(r"[a-z][a-z0-9_]*", field) for field in fields), name
-        assert len(fields) == len(set(fields)), name
+def test_declarations_say_what_each_data_set_is_scored_against(seed):
+    # the catalog the scoring reads is derived from these (models/reference/data_set_catalog)
+    cells = {cell["cell_id"] for cell in seed("taxonomy_cells")}
+    for spec in load_source_specs(DBT_PROJECT_DIR):
+        assert spec.publisher_type in CONTRIBUTOR_KINDS, spec.name
+        assert spec.grain and spec.title, spec.name
+        assert set(spec.demographic_dimensions) <= DEMOGRAPHIC_DIMENSIONS, spec.name
+        fields = spec.expected_fields
+        assert fields and len(fields) == len(set(fields)), spec.name
+        assert set((spec.silver or {}).get("cells") or []) <= cells, spec.name

@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
+from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.lib.source_specs import load_source_specs
+
 INTERVENTIONS = ("prevention", "protection", "prosecution")
 CONDITIONS = ("supply", "demand", "distribution")
 LEVELS = ("individual", "community", "system")
@@ -42,12 +45,13 @@ def test_every_mapped_cell_exists(seed):
     assert unknown == []
 
 
-def test_map_and_catalog_list_the_same_data_sets(seed):
+def test_every_declared_data_set_feeds_cells_and_every_rule_a_declared_data_set(seed):
     mapped = {rule["data_set"] for rule in seed("indicator_cell_map")}
-    catalogued = [row["data_set"] for row in seed("data_set_catalog")]
-
-    assert len(catalogued) == len(set(catalogued))
-    assert mapped == set(catalogued)
+    specs = load_source_specs(DBT_PROJECT_DIR)
+    declared = {spec.name for spec in specs}
+    assert mapped <= declared
+    by_declaration = {spec.name for spec in specs if (spec.silver or {}).get("cells")}
+    assert declared == mapped | by_declaration
 
 
 def test_map_rules_are_unique_and_explained(seed):

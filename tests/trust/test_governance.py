@@ -67,7 +67,7 @@ def test_an_agreement_naming_an_unknown_data_set_is_an_error(declarations):
     assert "agreement 'dua-2025-gulf-research'" in message
     assert "field data_sets" in message
     assert "unknown data set 'screening'" in message
-    assert "use one of: screenings, hotline" in message
+    assert "use one of: commercial_sex_ads, community_vulnerability" in message
 
 
 def test_an_agreement_outliving_its_expired_approval_is_an_error(declarations):
@@ -118,14 +118,11 @@ def test_mistakes_are_all_reported_at_once(declarations):
         gulf["purposes"].append("marketing")
 
     edit(declarations, "agreements.yml", break_things)
-    edit(declarations, "contributors.yml", lambda d: d["contributors"].pop("usao"))
     found = "\n".join(problems(declarations))
     assert "field roles: unknown role 'reseacher'" in found
     assert "field expires: is not a known field" in found
     assert "field expires_on: is required" in found
     assert "unknown purpose 'marketing'" in found
-    assert "contributor 'usao': delivers 'prosecutions'" in found
-    assert "add it with data_sets: [prosecutions]" in found
 
 
 def test_overlapping_agreements_for_one_role_and_purpose_are_an_error(declarations):
@@ -143,17 +140,19 @@ def test_overlapping_agreements_for_one_role_and_purpose_are_an_error(declaratio
     assert "during the term of agreement 'dua-2025-gulf-research'" in message
 
 
-def test_a_contributor_id_with_the_delivery_separator_is_an_error(declarations):
-    def add(document):
-        document["contributors"]["tx__dfps"] = {
-            "name": "x",
-            "kind": "government",
-            "data_sets": ["screenings"],
-        }
-
-    edit(declarations, "contributors.yml", add)
-    (message,) = problems(declarations)
-    assert "contributor 'tx__dfps'" in message and "double underscore" in message
+def test_the_contributors_are_those_the_data_set_declarations_name():
+    governance = load_governance()
+    assert governance.contributors_of("screenings") == [
+        "fl_djj",
+        "fl_rhy_network",
+        "la_ocs",
+        "la_rhy_coalition",
+        "tx_dfps",
+        "tx_jjd",
+    ]
+    texas = governance.contributors["tx_dfps"]
+    assert (texas.kind, texas.data_sets) == ("government", ("screenings",))
+    assert not (TRUST_DIR / "contributors.yml").exists()
 
 
 def test_the_live_agreement_decides_and_refusals_say_why():

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,81 @@ def test_the_projects_own_declarations_load():
     names = [spec.name for spec in specs]
     assert {"screenings", "hotline", "prosecutions"} <= set(names)
     assert names == sorted(names)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("tx_dfps: {format", "tx__dfps: {format"), "double underscore"),
+        (("tx_dfps: {format", "'../x': {format"), "contributor ids are snake_case"),
+        (("la_ocs: {format: xlsx}", "la_ocs: {format: xlsx, kind: bank}"), "kind 'bank'"),
+        (
+            ("la_ocs: {format: xlsx}", "la_ocs: {format: xlsx, jurisdiction: {state: Texas}}"),
+            "jurisdiction is national, global",
+        ),
+        (("cadence_days: 30", "cadence_days: 30\n              scope: mars"), "scope must be"),
+        (("cadence_days: 30", "cadence_days: 30\n              colour: red"), "unknown keys"),
+        (
+            ("cadence_days: 30", "cadence_days: 30\n              silver: {shape: blobs}"),
+            "silver.shape must be",
+        ),
+        (
+            (
+                "cadence_days: 30",
+                "cadence_days: 30\n              silver: {shape: cases, from: 'x; drop'}",
+            ),
+            "names the data set's staging model",
+        ),
+        (
+            (
+                "cadence_days: 30",
+                "cadence_days: 30\n              silver: {shape: indicator_observations, "
+                "from: stg_x}",
+            ),
+            "measures names the staging columns",
+        ),
+    ],
+)
+def test_each_new_declaration_field_is_checked(tmp_path, change, message):
+    with pytest.raises(SourceSpecError, match=re.escape(message)):
+        parse_source_file(write(tmp_path, VALID.replace(*change)))
+
+
+def test_a_contributor_is_described_alike_in_every_data_set_it_delivers(tmp_path):
+    (tmp_path / "models" / "staging" / "a").mkdir(parents=True)
+    (tmp_path / "models" / "staging" / "b").mkdir(parents=True)
+    first = VALID.replace("la_ocs: {format: xlsx}", "la_ocs: {format: xlsx, kind: ngo}")
+    second = first.replace("screenings", "hotline").replace("kind: ngo", "kind: government")
+    (tmp_path / "models/staging/a/_screenings__sources.yml").write_text(first)
+    (tmp_path / "models/staging/b/_hotline__sources.yml").write_text(second)
+    with pytest.raises(
+        SourceSpecError, match=r"contributor 'la_ocs' has kind 'ngo' but .* gives 'government'"
+    ):
+        load_source_specs(tmp_path)
+
+
+def test_the_projects_declarations_name_scope_and_contributors():
+    specs = {spec.name: spec for spec in load_source_specs(DBT_PROJECT_DIR)}
+    assert specs["tip_tiers"].target_geography == "countries"
+    assert specs["screenings"].feed_for("tx_dfps").jurisdiction.code == "TX"
+    assert specs["hotline"].silver["shape"] == "indicator_observations"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "{code: 'sex_codes; drop table x', column: sex}",
+        "{code: sex_codes}",
+        "{age: 'a\"b'}",
+        "{age: age, state: state}",
+        "{colour: red}",
+        "''",
+    ],
+)
+def test_a_declared_field_is_an_expression_or_one_known_conversion(tmp_path, field):
+    silver = (
+        "cadence_days: 30\n              silver: {shape: person_records, from: stg_x, "
+        f"fields: {{sex: {field}}}}}"
+    )
+    with pytest.raises(SourceSpecError, match=r"fields\.sex: a SQL expression"):
+        parse_source_file(write(tmp_path, VALID.replace("cadence_days: 30", silver)))

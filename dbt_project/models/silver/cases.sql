@@ -1,5 +1,10 @@
 -- Case-level records: prosecutions and enforcement actions, with pseudonymized case numbers
--- and defendants. A data set joins with one more line.
-select * from {{ ref('int_prosecutions__cases') }}
-union all by name
-select * from {{ ref('int_labor_exploitation__cases') }}
+-- and defendants. Every data set whose declaration conforms to `cases`, or that has a model
+-- intermediate/conformed/int_<data set>__cases.sql, is unioned here (macros/conform_to_silver.sql).
+with unioned as (
+
+    {{ silver_union('cases') }}
+
+)
+
+{{ with_country('unioned') }}

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     )
 
 
+# models/reference/: the catalog, the contributors' jurisdictions and the vocabularies
+DERIVED_FROM_DECLARATIONS = ("data_set_catalog", "contributor_jurisdictions", "vocabulary_terms")
+
+
 def selection_for(data_set: str) -> dg.AssetSelection:
     """What a new delivery of `data_set` refreshes: its bronze and everything downstream.
     Other data sets' bronze is not re-landed."""
@@ -69,7 +73,12 @@ def keys_to_run(
         landed = [latest.get(source) for source in bronze_read_by(key)]
         return any(event is not None and event.timestamp > built.timestamp for event in landed)
 
-    return sorted(refreshed | {key for key in read if stale(key)})
+    # Derived from the declarations, which change without their SQL changing: always rebuilt
+    # (a few rows each), so a data set declared since the last run is in the catalog.
+    declared = {dg.AssetKey(["reference", name]) for name in DERIVED_FROM_DECLARATIONS}
+    return sorted(
+        refreshed | {key for key in read if stale(key)} | (declared & graph.get_all_asset_keys())
+    )
 
 
 def list_raw_objects(raw_s3: S3Resource, bucket: str) -> dict[str, str]:

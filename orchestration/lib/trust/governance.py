@@ -1,6 +1,5 @@
 """The data trust's declarations, read from orchestration/trust/*.yml and validated whole.
 
-contributors.yml  who delivers which data sets (ids as in raw keys)
 roles.yml         access tiers (least to most sensitive) and the roles that receive extracts
 agreements.yml    purposes, and the data use agreements: roles, purposes, data sets, tier, term,
                   approving body
@@ -8,15 +7,15 @@ approvals.yml     approving bodies and their decisions on agreements
 marts.yml         the gold marts that may leave the hub, their tier and their protected counts
 
 Validation collects every problem before failing, and each message names the file, the entry,
-the field and what to do, so a steward fixes the declarations in one pass. Data set ids come
-from taxonomy_seeds/data_set_catalog.csv; contributors must match the dbt source declarations.
+the field and what to do, so a steward fixes the declarations in one pass. The data sets and
+their contributors are declared once, in the data set declarations (meta.hub of each staging
+folder's sources file, orchestration/lib/source_specs.py); these files refer to them by id.
 """
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,14 +23,15 @@ from typing import Any
 
 import yaml
 
-from orchestration.lib.lake_layout import DELIVERY_SEPARATOR
 from orchestration.lib.settings import DBT_PROJECT_DIR, REPO_ROOT
-from orchestration.lib.source_specs import YAML_LOADER, load_source_specs
+from orchestration.lib.source_specs import (
+    YAML_LOADER,
+    SourceSpec,
+    load_source_specs,
+)
 
 TRUST_DIR = REPO_ROOT / "orchestration" / "trust"
-DATA_SET_CATALOG = REPO_ROOT / "taxonomy_seeds" / "data_set_catalog.csv"
 ALL_DATA_SETS = "all"
-CONTRIBUTOR_KINDS = ("government", "ngo", "research", "platform", "service_provider")
 DECISIONS = ("approved", "rejected")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _AGREEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -215,29 +215,24 @@ class Governance:
 
 
 def load_governance(
-    directory: Path = TRUST_DIR,
-    catalog: Path = DATA_SET_CATALOG,
-    declared_feeds: Mapping[str, Iterable[str]] | None = None,
+    directory: Path = TRUST_DIR, specs: Sequence[SourceSpec] | None = None
 ) -> Governance:
     """Read and validate the declarations; raise GovernanceError listing every problem.
 
-    `declared_feeds` maps each data set declared to dbt to its contributors; by default it is
-    read from the dbt sources, so a contributor delivering data is always known to the trust.
+    The data sets and their contributors are those the data set declarations name (`specs`,
+    by default read from the dbt sources): the trust's files refer to them by id.
     """
-    if declared_feeds is None:
-        declared_feeds = {
-            spec.name: list(spec.contributors) for spec in load_source_specs(DBT_PROJECT_DIR)
-        }
+    if specs is None:
+        specs = load_source_specs(DBT_PROJECT_DIR)
     problems: list[str] = []
-    data_sets = _read_catalog(catalog, problems)
+    data_sets = tuple(spec.name for spec in specs)
     reader = _Reader(directory, problems)
-    contributors = _parse_contributors(reader, data_sets)
+    contributors = _declared_contributors(specs)
     tiers, roles = _parse_roles(reader)
     purposes, agreements = _parse_agreements(reader, data_sets, roles, tiers)
     bodies, approvals = _parse_approvals(reader, agreements)
     marts = _parse_marts(reader, data_sets, tiers)
     _check_agreements(reader, agreements, approvals, bodies, roles, tiers)
-    _check_feeds(reader, contributors, declared_feeds)
     if problems:
         raise GovernanceError(problems)
     return Governance(
@@ -259,15 +254,6 @@ def _display(path: Path) -> str:
         return str(path.resolve().relative_to(REPO_ROOT))
     except ValueError:
         return str(path)
-
-
-def _read_catalog(catalog: Path, problems: list[str]) -> tuple[str, ...]:
-    try:
-        with catalog.open(newline="") as stream:
-            return tuple(row["data_set"] for row in csv.DictReader(stream))
-    except (OSError, KeyError) as error:
-        problems.append(f"{_display(catalog)}: cannot read the data set ids ({error})")
-        return ()
 
 
 @dataclass
@@ -353,30 +339,17 @@ class _Reader:
         return None
 
 
-def _parse_contributors(reader: _Reader, data_sets: tuple[str, ...]) -> dict[str, Contributor]:
-    document = reader.open("contributors.yml", ("contributors",))
-    contributors = {}
-    for contributor_id, value in (document.get("contributors") or {}).items():
-        entry = f"contributor {contributor_id!r}"
-        if not _ID.match(str(contributor_id)) or DELIVERY_SEPARATOR in str(contributor_id):
-            reader.problem(
-                entry,
-                "ids are snake_case without a double underscore (the separator in "
-                "raw/<data set>/<contributor>__<label>/); rename it",
+def _declared_contributors(specs: Sequence[SourceSpec]) -> dict[str, Contributor]:
+    """Each contributor of the declarations, with the data sets it delivers (the parser has
+    checked ids, kinds, and that a contributor is described alike everywhere)."""
+    contributors: dict[str, Contributor] = {}
+    for spec in specs:
+        for feed in spec.contributors.values():
+            known = contributors.get(feed.contributor)
+            data_sets = (known.data_sets if known else ()) + (spec.name,)
+            contributors[feed.contributor] = Contributor(
+                feed.contributor, feed.name or feed.contributor, feed.kind, data_sets
             )
-        fields = reader.fields(entry, value, ("name", "kind", "data_sets"))
-        if fields is None or not reader.complete(fields, ("name", "kind", "data_sets")):
-            continue
-        if fields["kind"] not in CONTRIBUTOR_KINDS:
-            reader.problem(
-                entry, f"{fields['kind']!r} is not one of {', '.join(CONTRIBUTOR_KINDS)}", "kind"
-            )
-        contributors[contributor_id] = Contributor(
-            contributor_id,
-            str(fields["name"]),
-            str(fields["kind"]),
-            reader.id_list(entry, "data_sets", fields["data_sets"], data_sets, "data set"),
-        )
     return contributors
 
 
@@ -737,27 +710,3 @@ def _overlapping(agreements: list[Agreement]) -> list[tuple[Agreement, Agreement
             ):
                 pairs.append((first, second))
     return pairs
-
-
-def _check_feeds(
-    reader: _Reader,
-    contributors: dict[str, Contributor],
-    declared_feeds: Mapping[str, Iterable[str]],
-) -> None:
-    reader.file = "contributors.yml"
-    for data_set, feeds in sorted(declared_feeds.items()):
-        for contributor_id in sorted(feeds):
-            contributor = contributors.get(contributor_id)
-            if contributor is None:
-                reader.problem(
-                    f"contributor {contributor_id!r}",
-                    f"delivers {data_set!r} (dbt_project/models/staging/{data_set}/) but is not "
-                    f"declared here; add it with data_sets: [{data_set}]",
-                )
-            elif data_set not in contributor.data_sets:
-                reader.problem(
-                    f"contributor {contributor_id!r}",
-                    f"delivers {data_set!r} (dbt_project/models/staging/{data_set}/) but its "
-                    f"data_sets do not include it; add {data_set!r}",
-                    "data_sets",
-                )

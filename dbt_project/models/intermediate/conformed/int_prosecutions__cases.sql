@@ -40,6 +40,8 @@ conformed as (
         {{ canonical_code('race_ethnicity_codes', 'race_code') }} as defendant_race_ethnicity,
         state_fips,
         {{ county_fips_of('state_fips', 'county_name') }} as county_fips,
+        cast(null as varchar) as country_iso3,
+        cast(null as varchar) as subdivision,
         district,
         statute,
         {{ canonical_code('htcds_code_map', 'trafficking_type', 'exploitation_type') }}

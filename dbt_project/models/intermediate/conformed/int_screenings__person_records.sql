@@ -34,6 +34,8 @@ conformed as (
         'unknown' as nationality,
         state_fips,
         coalesce(county_fips, {{ county_fips_of('state_fips', 'county_name') }}) as county_fips,
+        cast(null as varchar) as country_iso3,
+        cast(null as varchar) as subdivision,
         screened_on as event_date,
         year(screened_on) as period_year,
         cast(null as varchar) as trafficking_type,

@@ -34,6 +34,8 @@ conformed as (
         end as nationality,
         {{ contributor_state_fips('contributor') }} as state_fips,
         cast(null as varchar) as county_fips,
+        cast(null as varchar) as country_iso3,
+        cast(null as varchar) as subdivision,
         intake_on as event_date,
         year(intake_on) as period_year,
         trafficking_type,

@@ -35,6 +35,8 @@ target_geographies as (
     select 'us_counties', county_fips from {{ ref('us_counties') }}
     union all
     select 'countries', iso3 from {{ ref('countries') }}
+    union all
+    select 'us_national', 'USA'
 
 ),
 

@@ -14,7 +14,7 @@ person_records as (
         period_year,
         state_fips,
         county_fips,
-        cast(null as varchar) as country_iso3,
+        country_iso3,
         taxonomy_cells,
         [sex, race_ethnicity, nationality] as coded_values,
         age_band,
@@ -36,7 +36,7 @@ cases as (
         period_year,
         state_fips,
         county_fips,
-        cast(null as varchar) as country_iso3,
+        country_iso3,
         taxonomy_cells,
         -- an employer has no sex, age or race: its blanks are neither mapped nor unmapped
         list_filter(
