@@ -285,6 +285,30 @@ class ObjectStore:
         path = self.data_dir / "s3-identities.json"
         return not path.exists() or path.read_text() != self.identities_config()
 
+    def load_new_identities(self) -> bool:
+        """Give the running server the identities added since it read its identities file,
+        without a restart; False when it cannot, and start() must restart it.
+
+        SeaweedFS reads that file again on SIGHUP, taking the identities it names but never
+        dropping one it had. So only additions are loaded this way: with an identity removed
+        or changed, the file would say less than the server allows.
+        """
+        pid = self.running_pid()
+        if pid is None or not self.answers() or not _is_weed(pid):
+            return False
+        path = self.data_dir / "s3-identities.json"
+        try:
+            loaded = json.loads(path.read_text())["identities"]
+        except (FileNotFoundError, ValueError, KeyError):
+            return False
+        wanted = json.loads(self.identities_config())["identities"]
+        if any(identity not in wanted for identity in loaded):
+            return False
+        if len(loaded) < len(wanted):
+            self.write_identities()
+            os.kill(pid, signal.SIGHUP)
+        return True
+
     def launch_changed(self) -> bool:
         """Whether the running server was started otherwise than this store would start it:
         other identities, ports or options (a server of an older hub, without its locks)."""
@@ -308,9 +332,9 @@ class ObjectStore:
     def start(self, timeout: float = 60.0) -> subprocess.Popen | None:
         """Start the server unless it already runs; wait until its S3 endpoint serves.
 
-        SeaweedFS reads its identities once, at start, so a running server whose identities
-        differ from these (a contributor added, keys rotated), or that was started with other
-        options, is restarted.
+        SeaweedFS never drops an identity it has read (`load_new_identities` adds some while it
+        runs), so a running server whose identities differ from these (a contributor added,
+        keys rotated), or that was started with other options, is restarted.
         """
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir.chmod(0o700)
@@ -574,6 +598,16 @@ def _security_toml(folder: Path) -> str:
         f"[https.client]\nenabled = true\n{pair}ca = {ca}\n",
     ]
     return "\n".join(sections)
+
+
+def _is_weed(pid: int) -> bool:
+    """Whether the process is a SeaweedFS server (a pid file can outlive its process, and its
+    number go to another, which a SIGHUP would end)."""
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return bool(arguments) and Path(os.fsdecode(arguments[0])).name == "weed"
 
 
 def _exited(pid: int) -> bool:

@@ -4,7 +4,10 @@
     hub objectstore start|stop|status
     hub seed-demo            generate the demo deliveries and upload them to the raw bucket
     hub prepare              build the dbt manifest and the Dagster instance config
-    hub materialize          run the full_refresh job through Dagster
+    hub materialize [--job J | --data-set D]   a job (full_refresh), or one data set's run
+    hub contributor keys C   a contributor's object-store keys, as variables to export
+    hub upload FILE --data-set D --contributor C [--label L]   a delivery, as its contributor
+    hub check D [--sample FILE] [--contributor C]   a data set's declarations, without a run
     hub summary              rows landed and quarantined per data set, heat map, locations
     hub heatmap [--format table|json]
     hub query "SQL" [--format table|csv|json] [--as-of N]   SQL on the published gold
@@ -36,7 +39,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.lib import heatmap, lake_layout
+from orchestration.lib import engineer_tools, heatmap, lake_layout
+from orchestration.lib.engineer_tools import EngineerToolError
 from orchestration.lib.settings import (
     REPO_ROOT,
     ObjectStore,
@@ -44,6 +48,7 @@ from orchestration.lib.settings import (
     apply_development_defaults,
     uses_local_store,
 )
+from orchestration.lib.source_specs import SourceSpecError
 from orchestration.lib.trust.governance import GovernanceError
 
 console = Console()
@@ -206,13 +211,15 @@ def seed_demo(scale: float, seed: int) -> None:
     )
     for contributor in sorted(refused):
         console.print(
-            f"[red]not uploaded:[/red] {contributor} has no object-store keys; declare it in "
-            "orchestration/trust/contributors.yml"
+            f"[red]not uploaded:[/red] {contributor} has no object-store keys; declare it "
+            "in its data set's declaration (dbt_project/models/staging/<data set>/)"
         )
 
 
 def prepare() -> None:
     from dagster_dbt import DbtProject
+
+    from orchestration.lib.dbt_cli import prepare_dbt_project
 
     dagster_home = Path(os.environ["DAGSTER_HOME"])
     dagster_home.mkdir(parents=True, exist_ok=True)
@@ -220,12 +227,18 @@ def prepare() -> None:
     project = DbtProject(
         project_dir=REPO_ROOT / "dbt_project", profiles_dir=REPO_ROOT / "dbt_project"
     )
-    project.preparer.prepare(project)
+    prepare_dbt_project(project)
     console.print(f"dbt manifest ready: {project.manifest_path}")
 
 
-def materialize(job: str = "full_refresh") -> int:
+def materialize(job: str = "full_refresh", data_set: str | None = None) -> int:
     from orchestration.lib.run_monitoring import sweep_hub
+
+    if data_set is not None:
+        from orchestration.lib.settings import DBT_PROJECT_DIR
+        from orchestration.lib.source_specs import load_source_specs
+
+        engineer_tools.declared_data_set(load_source_specs(DBT_PROJECT_DIR), data_set)
 
     # No daemon watches this run. First end the runs whose worker was killed: they hold the
     # warehouse pool, which would keep this run waiting for ever.
@@ -233,12 +246,19 @@ def materialize(job: str = "full_refresh") -> int:
         console.print(f"[yellow]{line}[/yellow]")
     # The run executes in this one child process, as every run of the hub does (the
     # executor in orchestration/defs/automation/jobs.py).
-    command = [
-        sys.executable, "-m", "dagster", "job", "execute",
-        "-m", "orchestration.definitions",
-        "-j", job,
-    ]  # fmt: skip
-    console.print(f"materializing job {job} through Dagster ...")
+    if data_set is None:
+        command = [
+            sys.executable, "-m", "dagster", "job", "execute",
+            "-m", "orchestration.definitions",
+            "-j", job,
+        ]  # fmt: skip
+        console.print(f"materializing job {job} through Dagster ...")
+    else:
+        command = engineer_tools.data_set_run_command(data_set)
+        console.print(
+            f"materializing {data_set} through Dagster: its bronze and what depends on it, as "
+            "the raw_deliveries sensor runs it ..."
+        )
     completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
     log = _home() / "last-run.log"
     log.write_text(completed.stdout + completed.stderr)
@@ -251,6 +271,100 @@ def materialize(job: str = "full_refresh") -> int:
     for line in sweep_hub().report():
         console.print(f"[yellow]{line}[/yellow]")
     return completed.returncode
+
+
+def contributor_keys(contributor: str) -> int:
+    from rich.markup import escape
+
+    from orchestration.lib.trust.governance import load_governance
+
+    keys = engineer_tools.keys_for_contributor(
+        load_governance(), contributor, _home(), uses_local_store()
+    )
+    for line in keys.exports():
+        print(line)  # stdout holds only these: eval "$(hub contributor keys ...)" sets them
+
+    def say(text: str) -> None:
+        notices.print(text, soft_wrap=True)  # a path or command stays whole, to copy
+
+    if keys.kept_in is None:
+        say(f"taken from the environment ({keys.variables[0]}, {keys.variables[1]})")
+    else:
+        made = "made now" if keys.issued else "made earlier"
+        say(
+            f"local keys, for the embedded object store only, {made} and kept in "
+            f"{escape(engineer_tools.printable(keys.kept_in))} (mode 0600): export the two "
+            f'variables above, or run eval "$(hub contributor keys {contributor})"'
+        )
+    if uses_local_store():
+        state = engineer_tools.load_into_embedded_store(
+            _embedded_store(), keys, ObjectStore.from_environment()
+        )
+        say(
+            {
+                "known": "the running object store knows them",
+                "loaded": "loaded into the running object store",
+                "not running": "the object store is not running; `hub objectstore start` "
+                "loads them",
+                "restart": "the running object store does not know them yet: "
+                "`hub objectstore stop && hub objectstore start` loads them",
+            }[state]
+        )
+    return 0
+
+
+def upload(file: Path, data_set: str, contributor: str, label: str | None) -> int:
+    from rich.markup import escape
+
+    from orchestration.lib.settings import DBT_PROJECT_DIR
+    from orchestration.lib.source_specs import load_source_specs
+    from orchestration.lib.trust.governance import load_governance
+
+    governance = load_governance()
+    spec = engineer_tools.declared_data_set(load_source_specs(DBT_PROJECT_DIR), data_set)
+    engineer_tools.checked_local_file(file)
+    raw = engineer_tools.delivery_object(
+        spec, governance, contributor, file.name, label or engineer_tools.default_label()
+    )
+    keys = engineer_tools.keys_for_contributor(governance, contributor, _home(), uses_local_store())
+    store = engineer_tools.store_with_keys(ObjectStore.from_environment(), keys)
+
+    def say(text: str) -> None:
+        console.print(text, soft_wrap=True)  # a key or command stays whole, to copy
+
+    try:
+        target = engineer_tools.upload_delivery(file, raw, store, os.environ["HUB_RAW_BUCKET"])
+    except PermissionError as error:
+        if engineer_tools.keys_accepted(store) is False:
+            say(
+                f"[red]the object store does not know {contributor}'s keys yet[/red]: run "
+                f"`hub contributor keys {contributor}`, which says how to load them"
+            )
+        else:
+            say(
+                f"[red]refused by the object store:[/red] {escape(str(error))}; the keys of "
+                f"{contributor} may write only its own prefixes of its declared data sets"
+            )
+        return 1
+    say(f"uploaded {escape(engineer_tools.printable(file))} as {contributor}")
+    say(f"  to s3://{escape(target)}")
+    say(
+        f"next: the raw_deliveries sensor starts a run for {data_set} within a minute while "
+        f"the Dagster daemon runs (`hub ui`); or run it now: hub materialize --data-set {data_set}"
+    )
+    return 0
+
+
+def check(data_set: str, sample: Path | None, contributor: str | None) -> int:
+    from orchestration.lib.settings import DBT_PROJECT_DIR
+    from orchestration.lib.trust.governance import load_governance
+
+    findings = engineer_tools.check_data_set(
+        data_set, DBT_PROJECT_DIR, load_governance, sample, contributor
+    )
+    for line in engineer_tools.report_lines(findings):
+        print(line)
+    return 0 if all(finding.ok for finding in findings) else 1
 
 
 def _warehouse():
@@ -541,8 +655,8 @@ def withdraw_contributor(contributor: str, reason: str) -> int:
     governance = load_governance()
     if contributor not in governance.contributors:
         console.print(
-            f"[red]refused:[/red] contributor {contributor!r} is not declared in "
-            f"orchestration/trust/contributors.yml (declared: {', '.join(governance.contributors)})"
+            f"[red]refused:[/red] contributor {contributor!r} is not declared by any data set "
+            f"(declared: {', '.join(sorted(governance.contributors))})"
         )
         return 1
     lake = _lake()
@@ -652,7 +766,20 @@ def main(argv: list[str] | None = None) -> int:
     store.add_argument("action", choices=["start", "stop", "status"])
     commands.add_parser("prepare")
     run = commands.add_parser("materialize")
-    run.add_argument("--job", default="full_refresh")
+    what_to_run = run.add_mutually_exclusive_group()
+    what_to_run.add_argument("--job", default="full_refresh")
+    what_to_run.add_argument("--data-set", dest="data_set", metavar="ID")
+    contributors = commands.add_parser("contributor").add_subparsers(dest="action", required=True)
+    contributors.add_parser("keys").add_argument("contributor", metavar="ID")
+    uploading = commands.add_parser("upload", help="a delivery, with its contributor's keys")
+    uploading.add_argument("file", type=Path, metavar="FILE")
+    uploading.add_argument("--data-set", dest="data_set", required=True, metavar="ID")
+    uploading.add_argument("--contributor", required=True, metavar="ID")
+    uploading.add_argument("--label", help="the delivery's label (default: today, YYYY-MM-DD)")
+    checking = commands.add_parser("check", help="a data set's declarations, without a run")
+    checking.add_argument("data_set", metavar="ID")
+    checking.add_argument("--sample", type=Path, metavar="FILE")
+    checking.add_argument("--contributor", metavar="ID")
     commands.add_parser("summary")
     heat = commands.add_parser("heatmap")
     heat.add_argument("--format", choices=["table", "json"], default="table")
@@ -685,10 +812,16 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.lib.publication import PublicationError
 
     try:
-        _prepare_environment()
+        if args.command != "check":  # a check reads the declarations only, and writes nothing
+            _prepare_environment()
         return _run(args, operator_key)
-    except (GovernanceError, SettingsError, PublicationError) as error:
+    except (GovernanceError, SettingsError, PublicationError, SourceSpecError) as error:
         console.print(f"[red]{error}[/red]")
+        return 1
+    except EngineerToolError as error:
+        from rich.markup import escape
+
+        console.print(f"[red]refused:[/red] {escape(str(error))}")
         return 1
 
 
@@ -703,7 +836,13 @@ def _run(args: argparse.Namespace, operator_key: bool) -> int:
         case "prepare":
             prepare()
         case "materialize":
-            return materialize(args.job)
+            return materialize(args.job, args.data_set)
+        case "contributor":
+            return contributor_keys(args.contributor)
+        case "upload":
+            return upload(args.file, args.data_set, args.contributor, args.label)
+        case "check":
+            return check(args.data_set, args.sample, args.contributor)
         case "summary":
             summary()
         case "heatmap":

@@ -64,12 +64,13 @@ class BronzeGates:
             for name in self.check_names
         ]
 
-    def gate(self, lake: LakeResource) -> Gate:
-        """The verdict landing asks for each delivery (see `_DeliveryGate`)."""
+    def gate(self, lake: LakeResource | None) -> Gate:
+        """The verdict landing asks for each delivery (see `_DeliveryGate`). Without a lake
+        (`hub check --sample`), uniqueness holds within the delivery alone."""
         return _DeliveryGate(self, lake)
 
     def _great_expectations(
-        self, lake: LakeResource, raw: RawObject, candidate: Path, suite: list
+        self, lake: LakeResource | None, raw: RawObject, candidate: Path, suite: list
     ) -> GateResult:
         """The suite's row rules over the candidate alone; its uniqueness rules over the
         candidate's keys plus the released rows sharing one (see `key_relation`). Released
@@ -86,7 +87,8 @@ class BronzeGates:
                 database.execute(f"CREATE VIEW bronze AS {_scan([str(candidate)])}")
                 outcomes += validate_relation(database.cursor, "bronze", row_rules).outcomes
             if key_rules:
-                relation = key_relation(self._released(lake, raw), candidate, key_columns(suite))
+                released = self._released(lake, raw) if lake is not None else []
+                relation = key_relation(released, candidate, key_columns(suite))
                 # A table: GE reads the relation several times, the probe of bronze runs once.
                 database.execute(f"CREATE TABLE bronze_keys AS {relation}")
                 outcomes += validate_relation(database.cursor, "bronze_keys", key_rules).outcomes
@@ -138,7 +140,7 @@ class _DeliveryGate:
     parses, and the first verdict waits for them. A run with nothing new never imports them.
     """
 
-    def __init__(self, gates: BronzeGates, lake: LakeResource) -> None:
+    def __init__(self, gates: BronzeGates, lake: LakeResource | None) -> None:
         self.gates = gates
         self.lake = lake
         self.loader: _GateLoader | None = None

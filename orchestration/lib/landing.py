@@ -315,6 +315,59 @@ class _Downloads:
         return local, sha256
 
 
+@dataclass
+class Candidate:
+    """A delivery parsed into a local bronze Parquet file, with its lineage columns, before any
+    gate has seen it."""
+
+    path: Path
+    rows: int
+    rejections: list[Rejection]
+    report: dict[str, Any]
+    columns: list[str]  # the delivery's own, without the lineage columns
+    nul_bytes: Counter[str]  # values holding a NUL byte, by column
+
+
+def parse_candidate(
+    local_raw: Path,
+    raw: RawObject,
+    raw_uri: str,
+    sha256: str,
+    format: str | None,
+    options: dict[str, Any],
+    now: datetime,
+    destination: Path,
+) -> Candidate:
+    """Read a local copy of a delivery with its contributor's format and options, batch by
+    batch, into `destination` (Parquet), as landing does before the gates; AdapterError when
+    it cannot be read."""
+    rejections: list[Rejection] = []
+    report: dict[str, Any] = {}
+    rows = 0
+    nul_bytes: Counter[str] = Counter()
+    writer: pq.ParquetWriter | None = None
+    try:
+        with local_raw.open("rb") as stream:
+            for result in read_batches(stream, raw_uri, format, options):
+                rejections.extend(result.rejections)
+                report.update(result.report)
+                nul_bytes.update(_values_with_nul_bytes(result.table))
+                batch = _with_lineage(result.table, raw, raw_uri, sha256, rows, now)
+                if writer is None:
+                    writer = pq.ParquetWriter(destination, batch.schema, compression="zstd")
+                elif batch.schema != writer.schema:
+                    batch = _align(batch, writer.schema, raw_uri)
+                writer.write_table(batch)
+                rows += result.table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        raise AdapterError(raw_uri, "the adapter returned no table; the object was not landed")
+    columns = [n for n in writer.schema.names if n not in LINEAGE_COLUMNS]
+    return Candidate(destination, rows, rejections, report, columns, nul_bytes)
+
+
 def _parse_and_write(
     fs: Any,
     raw: RawObject,
@@ -329,53 +382,33 @@ def _parse_and_write(
     gate: Gate | None,
 ) -> DeliveryOutcome:
     with tempfile.TemporaryDirectory(prefix="hub-landing-") as workdir:
-        bronze_file = Path(workdir) / "bronze.parquet"
-        rejections: list[Rejection] = []
-        report: dict[str, Any] = {}
-        rows = 0
-        nul_bytes: Counter[str] = Counter()
-        writer: pq.ParquetWriter | None = None
-        try:
-            with local_raw.open("rb") as stream:
-                for result in read_batches(stream, raw_uri, format, options):
-                    rejections.extend(result.rejections)
-                    report.update(result.report)
-                    nul_bytes.update(_values_with_nul_bytes(result.table))
-                    batch = _with_lineage(result.table, raw, raw_uri, sha256, rows, now)
-                    if writer is None:
-                        writer = pq.ParquetWriter(bronze_file, batch.schema, compression="zstd")
-                    elif batch.schema != writer.schema:
-                        batch = _align(batch, writer.schema, raw_uri)
-                    writer.write_table(batch)
-                    rows += result.table.num_rows
-        finally:
-            if writer is not None:
-                writer.close()
-        if writer is None:
-            raise AdapterError(raw_uri, "the adapter returned no table; the object was not landed")
-        columns = [n for n in writer.schema.names if n not in LINEAGE_COLUMNS]
-        verdict = gate(raw, bronze_file) if gate else GateVerdict(passed=True)
+        candidate = parse_candidate(
+            local_raw, raw, raw_uri, sha256, format, options, now, Path(workdir) / "bronze.parquet"
+        )
+        verdict = gate(raw, candidate.path) if gate else GateVerdict(passed=True)
         if verdict.passed:
-            fs.put_file(str(bronze_file), f"{lake_bucket}/{lake_layout.bronze_key(raw)}")
-            _write_quarantine(fs, lake_bucket, raw, raw_uri, rejections, now, workdir)
+            fs.put_file(str(candidate.path), f"{lake_bucket}/{lake_layout.bronze_key(raw)}")
+            _write_quarantine(fs, lake_bucket, raw, raw_uri, candidate.rejections, now, workdir)
     return DeliveryOutcome(
         raw_key=raw_uri,
         delivery=raw.delivery,
         contributor=raw.contributor,
         status="landed" if verdict.passed else "held",
-        rows=rows,
-        rejected=len(rejections),
+        rows=candidate.rows,
+        rejected=len(candidate.rejections),
         version=version,
         sha256=sha256,
         ingested_at=now.isoformat(),
-        rejection_reasons=dict(Counter(_reason_kind(r.reason, raw_uri) for r in rejections)),
-        report=_json_safe(report),
-        columns=columns,
+        rejection_reasons=dict(
+            Counter(_reason_kind(r.reason, raw_uri) for r in candidate.rejections)
+        ),
+        report=_json_safe(candidate.report),
+        columns=candidate.columns,
         gate_results=_json_safe(verdict.results),
         warnings=[
             f"{raw_uri}: column {column!r} has {count:,} value(s) holding a NUL byte, landed as "
             "sent; NUL is rarely meant, so ask the contributor whether the export is right"
-            for column, count in sorted(nul_bytes.items())
+            for column, count in sorted(candidate.nul_bytes.items())
         ],
     )
 
