@@ -8,6 +8,7 @@
     hub contributor keys C   a contributor's object-store keys, as variables to export
     hub upload FILE --data-set D --contributor C [--label L]   a delivery, as its contributor
     hub check D [--sample FILE] [--contributor C]   a data set's declarations, without a run
+    hub propose FILE [--data-set D] [--out DIR]   draft a declaration and a staging model
     hub summary              rows landed and quarantined per data set, heat map, locations
     hub heatmap [--format table|json]
     hub query "SQL" [--format table|csv|json] [--as-of N]   SQL on the published gold
@@ -780,6 +781,13 @@ def main(argv: list[str] | None = None) -> int:
     checking.add_argument("data_set", metavar="ID")
     checking.add_argument("--sample", type=Path, metavar="FILE")
     checking.add_argument("--contributor", metavar="ID")
+    proposing = commands.add_parser(
+        "propose", help="draft a declaration and a staging model from a sample file"
+    )
+    proposing.add_argument("file", type=Path, metavar="FILE")
+    proposing.add_argument("--data-set", metavar="ID")
+    proposing.add_argument("--contributor", metavar="ID")
+    proposing.add_argument("--out", type=Path, metavar="DIR", help="default: print the drafts")
     commands.add_parser("summary")
     heat = commands.add_parser("heatmap")
     heat.add_argument("--format", choices=["table", "json"], default="table")
@@ -812,7 +820,8 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.lib.publication import PublicationError
 
     try:
-        if args.command != "check":  # a check reads the declarations only, and writes nothing
+        # check and propose read files only and write nothing outside their --out folder
+        if args.command not in ("check", "propose"):
             _prepare_environment()
         return _run(args, operator_key)
     except (GovernanceError, SettingsError, PublicationError, SourceSpecError) as error:
@@ -843,6 +852,10 @@ def _run(args: argparse.Namespace, operator_key: bool) -> int:
             return upload(args.file, args.data_set, args.contributor, args.label)
         case "check":
             return check(args.data_set, args.sample, args.contributor)
+        case "propose":
+            from orchestration.lib.proposal import run as propose
+
+            return propose(args.file, args.data_set, args.contributor, args.out)
         case "summary":
             summary()
         case "heatmap":
