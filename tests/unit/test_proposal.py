@@ -4,6 +4,7 @@ kept inert."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -469,3 +470,29 @@ def test_hub_propose_writes_the_two_drafts_and_nothing_else(tmp_path: Path) -> N
     assert sorted(path.name for path in tmp_path.iterdir()) == ["drafts", "victims.csv"]
     (spec,) = parse_source_file(out / "_victims__sources.yml")
     assert spec.name == "victims" and spec.silver is not None
+
+
+def test_a_header_above_rows_of_free_text_and_placeholders_is_one_row(tmp_path: Path) -> None:
+    # as in court case records: long text with embedded newlines, NA everywhere, a literal
+    # YYYY-MM-DD where the date is unknown; the first row alone is the header
+    header = [
+        "WebOrder", "Case", "Court", "VerdictDate", "Place", "FactSummary", "Offences",
+        "MeansUsed", "NumberVictims", "MinorsIncluded", "FemaleVictim(s)", "MaleVictim(s)",
+    ]  # fmt: skip
+    rows = [
+        [str(i), f"USA{170 + i}", "NA" if i < 3 else "District Court",
+         "YYYY-MM-DD" if i < 3 else f"{i % 9 + 1}/1/15", "CA",
+         f"The defendants were members\nof ring {i}", "NA", "NA",
+         "Several teenage girls" if i < 3 else str(i), "NA", "Yes", "NA"]
+        for i in range(1, 13)
+    ]  # fmt: skip
+    sample = tmp_path / "cases.csv"
+    with sample.open("w", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        writer.writerows(rows)
+    proposal = draft(sample, data_set="case_law", contributor="court_records")
+    declaration = yaml.safe_load(proposal.declaration_yaml())
+    hub = declaration["sources"][0]["tables"][0]["config"]["meta"]["hub"]
+    options = hub["contributors"]["court_records"]["options"]
+    assert options.get("header_rows", 1) == 1 and not options.get("skip_rows")

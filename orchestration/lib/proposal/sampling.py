@@ -186,6 +186,18 @@ def find_header(rows: list[list[Any]]) -> HeaderGuess:
     if not filled:
         return HeaderGuess(0, 1, [])
     width = Counter(len(cells[i]) for i in filled).most_common(1)[0][0]
+    first = cells[filled[0]]
+    texts = sum(_kind(cell, blanks) == "text" for cell in first)
+    if (
+        len(first) == width
+        and all(first)
+        and len(set(first)) == len(first)
+        and texts > len(first) / 2
+        and not any(_kind(cell, blanks) == "number" for cell in first)
+    ):
+        # A first row of distinct names, as wide as the table, is its header: rows below
+        # with blanks are data (free text, placeholders), not a header's continuation.
+        return HeaderGuess(filled[0], 1, header_from_rows([first], labels))
     lower = [cells[i] for i in filled[len(filled) // 2 :] if len(cells[i]) == width]
     typed: dict[int, str] = {}
     for column in range(width):
