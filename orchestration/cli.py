@@ -64,6 +64,11 @@ def _prepare_environment() -> None:
     # What the hub writes (raw copies, the warehouse, logs, keys) holds personal data or
     # secrets: private to its owner, and the state folder closed to everyone else.
     os.umask(0o077)
+    # The environment's own tools (dbt, dg, dagster) for this process and its children, also
+    # when `.venv/bin/hub` runs from a shell whose PATH does not hold .venv/bin.
+    tools = str(Path(sys.executable).parent)
+    if tools not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([tools, os.environ.get("PATH", "")])
     applied = apply_development_defaults()
     _home().mkdir(parents=True, exist_ok=True)
     _home().chmod(0o700)
