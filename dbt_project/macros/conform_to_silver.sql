@@ -8,7 +8,8 @@
       fields:                          # silver field: how to fill it from staging columns
         record_key: case_id            #   a SQL expression over staging columns, or
         sex: {code: sex_codes, column: gender}   # a code mapped through a code seed
-        age_band: {age: age}           #   the hub's band of an age in years
+        age_band: {age: age}           #   the hub's band of an age in years (each
+                                       #   conversion takes a column or an expression)
         age_band: {age_range: age_text}  # a declared range ("9-17") to the band it overlaps most
         country_iso3: {country: citizenship}     # ISO 3166-1 alpha-3 of a code or name
         state_fips: {state: state}     #   FIPS of a USPS code, FIPS code or state name
@@ -83,7 +84,7 @@
             hub_pseudonym(concat_ws('|', contributor, cast({{ expression }} as varchar)))
         {%- elif name in coded_fields() and declared is mapping and 'country' in declared -%}
             case
-                when nullif(trim(cast({{ adapter.quote(declared.country) }} as varchar)), '') is null
+                when nullif(trim(cast({{ staging_value(declared.country) }} as varchar)), '') is null
                     then 'unknown'
                 else coalesce({{ expression }}, 'unmapped')
             end
@@ -105,20 +106,30 @@
 {% macro field_expression(declared) -%}
     {%- if declared is mapping -%}
         {%- if 'code' in declared -%}
-            {{ canonical_code(declared.code, adapter.quote(declared.column), declared.get('field')) }}
+            {{ canonical_code(declared.code, staging_value(declared.column), declared.get('field')) }}
         {%- elif 'age' in declared -%}
-            {{ age_band(as_number(adapter.quote(declared.age))) }}
+            {{ age_band(as_number(staging_value(declared.age))) }}
         {%- elif 'age_range' in declared -%}
-            {{ age_band_of_range(adapter.quote(declared.age_range), declared.get('min_overlap', 1.0)) }}
+            {{ age_band_of_range(staging_value(declared.age_range), declared.get('min_overlap', 1.0)) }}
         {%- elif 'country' in declared -%}
-            {{ country_iso3_of(adapter.quote(declared.country)) }}
+            {{ country_iso3_of(staging_value(declared.country)) }}
         {%- elif 'state' in declared -%}
-            {{ state_fips_of(adapter.quote(declared.state)) }}
+            {{ state_fips_of(staging_value(declared.state)) }}
         {%- else -%}
             {{ exceptions.raise_compiler_error('unknown field conversion ' ~ declared) }}
         {%- endif -%}
     {%- else -%}
         {{ declared }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The operand of a conversion: a staging column (quoted as a name), or a SQL expression
+    over staging columns. -#}
+{% macro staging_value(declared) -%}
+    {%- if modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', declared) -%}
+        {{ adapter.quote(declared) }}
+    {%- else -%}
+        ({{ declared }})
     {%- endif -%}
 {%- endmacro %}
 

@@ -400,16 +400,14 @@ CONVERSIONS = ("code", "age", "age_range", "country", "state")
 
 
 def _check_field(entry: str, declared: Any) -> None:
-    """A field is a SQL expression, or one conversion of a staging column."""
+    """A field is a SQL expression, or one conversion of a staging column or expression."""
     if isinstance(declared, str) and declared.strip():
         return
     if isinstance(declared, dict):
         conversions = set(declared) & set(CONVERSIONS)
         extra = set(declared) - set(CONVERSIONS) - {"column", "field", "min_overlap"}
         columns = [declared.get(key) for key in ("column", *CONVERSIONS[1:]) if key in declared]
-        names_ok = all(
-            isinstance(column, str) and column and '"' not in column for column in columns
-        )
+        names_ok = all(isinstance(column, str) and column.strip() for column in columns)
         seed_ok = "code" not in declared or (
             isinstance(declared["code"], str)
             and _ID.match(declared["code"])

@@ -146,7 +146,7 @@ def test_the_projects_declarations_name_scope_and_contributors():
     [
         "{code: 'sex_codes; drop table x', column: sex}",
         "{code: sex_codes}",
-        "{age: 'a\"b'}",
+        "{age: ''}",
         "{age: age, state: state}",
         "{colour: red}",
         "''",
