@@ -18,26 +18,26 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.publication import PublishedGold, attach_script
-from orchestration.lib.publication import connect as connect_published
-from orchestration.lib.settings import (
+from orchestration.platform.settings import (
     ObjectStore,
     SettingsError,
     apply_development_defaults,
     uses_local_store,
 )
+from orchestration.publishing.publication import PublishedGold, attach_script
+from orchestration.publishing.publication import connect as connect_published
 
 ROLE = "analyst"
 
 
 def analyst_store() -> ObjectStore:
     """The object store as the analyst's identity (it reads gold/ and published/ only)."""
-    from orchestration.lib.trust.identities import development_keys, role_keys
+    from orchestration.trust.identities import development_keys, role_keys
 
     apply_development_defaults()
     names = role_keys(ROLE)
     if not all(os.environ.get(name) for name in names) and uses_local_store():
-        from orchestration.lib.trust.governance import load_governance
+        from orchestration.trust.governance import load_governance
 
         local = development_keys(load_governance(), Path(os.environ["HUB_HOME"]))
         for name in names:

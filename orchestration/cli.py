@@ -40,17 +40,19 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.lib import engineer_tools, heatmap, lake_layout
-from orchestration.lib.engineer_tools import EngineerToolError
-from orchestration.lib.settings import (
+from orchestration.engineering import tools as engineer_tools
+from orchestration.engineering.tools import EngineerToolError
+from orchestration.landing.declarations import SourceSpecError
+from orchestration.platform import lake_layout
+from orchestration.platform.settings import (
     REPO_ROOT,
     ObjectStore,
     SettingsError,
     apply_development_defaults,
     uses_local_store,
 )
-from orchestration.lib.source_specs import SourceSpecError
-from orchestration.lib.trust.governance import GovernanceError
+from orchestration.publishing import heatmap
+from orchestration.trust.governance import GovernanceError
 
 console = Console()
 notices = Console(stderr=True)  # what is not the command's output, so scripts can read stdout
@@ -85,7 +87,7 @@ def _prepare_environment() -> None:
             key_file.chmod(0o600)
         os.environ["HUB_PSEUDONYM_KEY"] = key_file.read_text().strip()
         applied.append("HUB_PSEUDONYM_KEY")
-    from orchestration.lib.resources import LakeResource, dbt_environment
+    from orchestration.platform.resources import LakeResource, dbt_environment
 
     os.environ.update(dbt_environment(LakeResource.from_environment()))
     if applied:
@@ -106,8 +108,8 @@ def _filesystem(keys: tuple[str, str] | None = None):
 
 def _object_store_keys():
     """The trust's declarations; unset identity keys take local development values."""
-    from orchestration.lib.trust.governance import load_governance
-    from orchestration.lib.trust.identities import development_keys
+    from orchestration.trust.governance import load_governance
+    from orchestration.trust.identities import development_keys
 
     governance = load_governance()
     for name, value in development_keys(governance, _home()).items():
@@ -117,8 +119,8 @@ def _object_store_keys():
 
 
 def _embedded_store(with_identities: bool = True):
-    from infra.objectstore import DEFAULT_PORTS
-    from infra.objectstore import ObjectStore as Embedded
+    from orchestration.platform.objectstore import DEFAULT_PORTS
+    from orchestration.platform.objectstore import ObjectStore as Embedded
 
     endpoint = os.environ["HUB_S3_ENDPOINT"]
     port = int(endpoint.rsplit(":", 1)[1]) if endpoint.count(":") == 2 else DEFAULT_PORTS["s3"]
@@ -127,9 +129,9 @@ def _embedded_store(with_identities: bool = True):
     ports = {"s3": port}
     identities = []
     if with_identities:
-        from orchestration.lib.settings import DBT_PROJECT_DIR
-        from orchestration.lib.source_specs import load_source_specs
-        from orchestration.lib.trust.identities import object_store_identities
+        from orchestration.landing.declarations import load_source_specs
+        from orchestration.platform.settings import DBT_PROJECT_DIR
+        from orchestration.trust.identities import object_store_identities
 
         raw_bucket, lake_bucket = os.environ["HUB_RAW_BUCKET"], os.environ["HUB_LAKE_BUCKET"]
         identities = object_store_identities(
@@ -142,12 +144,12 @@ def _embedded_store(with_identities: bool = True):
 
 
 def objectstore(action: str) -> None:
-    from infra.objectstore import ensure_buckets, keep_versions
+    from orchestration.platform.objectstore import ensure_buckets, keep_versions
 
     store = _embedded_store(with_identities=action == "start")
     if action == "start":
-        from orchestration.lib.trust.audit import ensure_audit_bucket
-        from orchestration.lib.trust.identities import ADMIN_KEYS
+        from orchestration.trust.audit import ensure_audit_bucket
+        from orchestration.trust.identities import ADMIN_KEYS
 
         started = store.start()
         raw_bucket, lake_bucket = os.environ["HUB_RAW_BUCKET"], os.environ["HUB_LAKE_BUCKET"]
@@ -189,8 +191,8 @@ def seed_demo(scale: float, seed: int) -> None:
     estate = _home() / "demo-estate"
     if estate.exists():
         shutil.rmtree(estate)
-    from orchestration.lib.lake_layout import DELIVERY_SEPARATOR
-    from orchestration.lib.trust.identities import contributor_keys
+    from orchestration.platform.lake_layout import DELIVERY_SEPARATOR
+    from orchestration.trust.identities import contributor_keys
 
     manifest = generate_estate(estate, seed=seed, scale=scale)
     _object_store_keys()
@@ -225,7 +227,7 @@ def seed_demo(scale: float, seed: int) -> None:
 def prepare() -> None:
     from dagster_dbt import DbtProject
 
-    from orchestration.lib.dbt_cli import prepare_dbt_project
+    from orchestration.transform.dbt_cli import prepare_dbt_project
 
     dagster_home = Path(os.environ["DAGSTER_HOME"])
     dagster_home.mkdir(parents=True, exist_ok=True)
@@ -238,11 +240,11 @@ def prepare() -> None:
 
 
 def materialize(job: str = "full_refresh", data_set: str | None = None) -> int:
-    from orchestration.lib.run_monitoring import sweep_hub
+    from orchestration.automation.run_monitoring import sweep_hub
 
     if data_set is not None:
-        from orchestration.lib.settings import DBT_PROJECT_DIR
-        from orchestration.lib.source_specs import load_source_specs
+        from orchestration.landing.declarations import load_source_specs
+        from orchestration.platform.settings import DBT_PROJECT_DIR
 
         engineer_tools.declared_data_set(load_source_specs(DBT_PROJECT_DIR), data_set)
 
@@ -251,7 +253,7 @@ def materialize(job: str = "full_refresh", data_set: str | None = None) -> int:
     for line in sweep_hub().report():
         console.print(f"[yellow]{line}[/yellow]")
     # The run executes in this one child process, as every run of the hub does (the
-    # executor in orchestration/defs/automation/jobs.py).
+    # executor in orchestration/automation/jobs.py).
     if data_set is None:
         command = [
             sys.executable, "-m", "dagster", "job", "execute",
@@ -282,7 +284,7 @@ def materialize(job: str = "full_refresh", data_set: str | None = None) -> int:
 def contributor_keys(contributor: str) -> int:
     from rich.markup import escape
 
-    from orchestration.lib.trust.governance import load_governance
+    from orchestration.trust.governance import load_governance
 
     keys = engineer_tools.keys_for_contributor(
         load_governance(), contributor, _home(), uses_local_store()
@@ -322,9 +324,9 @@ def contributor_keys(contributor: str) -> int:
 def upload(file: Path, data_set: str, contributor: str, label: str | None) -> int:
     from rich.markup import escape
 
-    from orchestration.lib.settings import DBT_PROJECT_DIR
-    from orchestration.lib.source_specs import load_source_specs
-    from orchestration.lib.trust.governance import load_governance
+    from orchestration.landing.declarations import load_source_specs
+    from orchestration.platform.settings import DBT_PROJECT_DIR
+    from orchestration.trust.governance import load_governance
 
     governance = load_governance()
     spec = engineer_tools.declared_data_set(load_source_specs(DBT_PROJECT_DIR), data_set)
@@ -362,8 +364,8 @@ def upload(file: Path, data_set: str, contributor: str, label: str | None) -> in
 
 
 def check(data_set: str, sample: Path | None, contributor: str | None) -> int:
-    from orchestration.lib.settings import DBT_PROJECT_DIR
-    from orchestration.lib.trust.governance import load_governance
+    from orchestration.platform.settings import DBT_PROJECT_DIR
+    from orchestration.trust.governance import load_governance
 
     findings = engineer_tools.check_data_set(
         data_set, DBT_PROJECT_DIR, load_governance, sample, contributor
@@ -374,7 +376,7 @@ def check(data_set: str, sample: Path | None, contributor: str | None) -> int:
 
 
 def _warehouse():
-    from orchestration.lib.resources import ENCRYPTION_KEY_VARIABLE, WarehouseResource
+    from orchestration.platform.resources import ENCRYPTION_KEY_VARIABLE, WarehouseResource
 
     return WarehouseResource(
         path=os.environ["HUB_WAREHOUSE_PATH"],
@@ -418,7 +420,7 @@ def print_heatmap(output_format: str = "table") -> None:
 def query(sql: str | None, output_format: str, snapshot: int | None, list_snapshots: bool) -> int:
     import duckdb
 
-    from orchestration.lib.publication import PublicationError, snapshots
+    from orchestration.publishing.publication import PublicationError, snapshots
 
     if not sql and not list_snapshots:
         console.print('[red]give the SQL to run, e.g. hub query "show tables"[/red]')
@@ -469,7 +471,7 @@ def _print_rows(columns: list[str], rows: list[tuple], output_format: str) -> No
 def docs() -> int:
     import warnings
 
-    from orchestration.lib.data_dictionary import (
+    from orchestration.publishing.data_dictionary import (
         DataDictionaryError,
         DataDictionaryWarning,
         build_data_dictionary,
@@ -497,9 +499,9 @@ def _cell_text(cell: heatmap.CellScore) -> str:
 
 
 def summary() -> None:
-    from orchestration.lib.landing import read_last_landing
-    from orchestration.lib.settings import DBT_PROJECT_DIR
-    from orchestration.lib.source_specs import load_source_specs
+    from orchestration.landing.declarations import load_source_specs
+    from orchestration.landing.landing import read_last_landing
+    from orchestration.platform.settings import DBT_PROJECT_DIR
 
     fs = _filesystem()
     lake_bucket = os.environ["HUB_LAKE_BUCKET"]
@@ -537,10 +539,10 @@ def summary() -> None:
 
 
 def quarantine(data_set: str | None, limit: int) -> int:
-    from orchestration.lib.quarantine import quarantine_summary, quarantined_rows
-    from orchestration.lib.resources import open_duckdb
-    from orchestration.lib.settings import DBT_PROJECT_DIR
-    from orchestration.lib.source_specs import load_source_specs
+    from orchestration.landing.declarations import load_source_specs
+    from orchestration.landing.quarantine import quarantine_summary, quarantined_rows
+    from orchestration.platform.resources import open_duckdb
+    from orchestration.platform.settings import DBT_PROJECT_DIR
 
     declared = sorted(spec.name for spec in load_source_specs(DBT_PROJECT_DIR))
     if data_set is not None and data_set not in declared:
@@ -569,15 +571,15 @@ def quarantine(data_set: str | None, limit: int) -> int:
 
 
 def _lake():
-    from orchestration.lib.resources import LakeResource
+    from orchestration.platform.resources import LakeResource
 
     return LakeResource.from_environment()
 
 
 def extract(role: str, purpose: str) -> int:
-    from orchestration.lib.trust.extracts import ExtractError, make_extract
-    from orchestration.lib.trust.governance import AccessRefused, load_governance
-    from orchestration.lib.trust.suppression import configured_threshold
+    from orchestration.trust.extracts import ExtractError, make_extract
+    from orchestration.trust.governance import AccessRefused, load_governance
+    from orchestration.trust.suppression import configured_threshold
 
     lake = _lake()
     try:
@@ -618,7 +620,7 @@ def extract(role: str, purpose: str) -> int:
 def audit_verify() -> int:
     from rich.markup import escape
 
-    from orchestration.lib.trust.audit import AuditLog
+    from orchestration.trust.audit import AuditLog
 
     lake = _lake()
     log = AuditLog(lake.filesystem(), lake.lake_bucket)
@@ -655,8 +657,8 @@ def withdraw_contributor(contributor: str, reason: str) -> int:
 
     import duckdb
 
-    from orchestration.lib.trust.governance import load_governance
-    from orchestration.lib.trust.withdrawals import withdraw
+    from orchestration.trust.governance import load_governance
+    from orchestration.trust.withdrawals import withdraw
 
     governance = load_governance()
     if contributor not in governance.contributors:
@@ -709,7 +711,7 @@ def withdraw_contributor(contributor: str, reason: str) -> int:
 
 
 def rotate_pseudonym_key(reason: str, operator_key: bool) -> int:
-    from orchestration.lib.trust.keys import (
+    from orchestration.trust.keys import (
         RERUN,
         KeyRotationError,
         record_key_rotation,
@@ -739,7 +741,7 @@ def rotate_pseudonym_key(reason: str, operator_key: bool) -> int:
 
 
 def ui() -> int:
-    from orchestration.lib.run_monitoring import sweep_hub
+    from orchestration.automation.run_monitoring import sweep_hub
 
     objectstore("start")
     prepare()
@@ -822,7 +824,7 @@ def main(argv: list[str] | None = None) -> int:
     # Read before the development defaults fill it in: an operator's key is rotated in the
     # secret store, a local one by the hub itself.
     operator_key = bool(os.environ.get("HUB_PSEUDONYM_KEY"))
-    from orchestration.lib.publication import PublicationError
+    from orchestration.publishing.publication import PublicationError
 
     try:
         # check and propose read files only and write nothing outside their --out folder
@@ -858,7 +860,7 @@ def _run(args: argparse.Namespace, operator_key: bool) -> int:
         case "check":
             return check(args.data_set, args.sample, args.contributor)
         case "propose":
-            from orchestration.lib.proposal import run as propose
+            from orchestration.engineering.proposal import run as propose
 
             return propose(args.file, args.data_set, args.contributor, args.out)
         case "summary":

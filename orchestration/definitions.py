@@ -1,10 +1,30 @@
-"""The hub's Dagster code location: everything under defs/ is discovered and loaded."""
+"""The hub's Dagster code location: the definitions of each concern, merged.
 
-from pathlib import Path
+landing      the bronze asset of every declared data set
+transform    the dbt project: staging, silver and gold models
+publishing   the gold Parquet export and the coverage heat map
+trust        the suppressed analytic marts and the approved extracts
+automation   the full refresh job, its schedule, the sensors, the executor
+platform     the resources: the lake, the warehouse, the raw bucket
+"""
 
 import dagster as dg
+
+from orchestration.automation import definitions as automation
+from orchestration.landing import definitions as landing
+from orchestration.platform import definitions as platform
+from orchestration.publishing import definitions as publishing
+from orchestration.transform import definitions as transform
+from orchestration.trust import definitions as trust
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    return dg.Definitions.merge(
+        landing.definitions(),
+        transform.definitions(),
+        publishing.definitions(),
+        trust.definitions(),
+        automation.definitions(),
+        platform.definitions(),
+    )

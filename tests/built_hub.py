@@ -71,10 +71,10 @@ def built_hub(
     from session_store import ANALYST_KEYS, SHARED_LAKE_BUCKET, SHARED_RAW_BUCKET
 
     from infra.demo.generate import generate_estate
-    from infra.objectstore import ensure_buckets
-    from orchestration.lib.resources import LakeResource, dbt_environment
-    from orchestration.lib.settings import ObjectStore as StoreSettings
-    from orchestration.lib.trust.identities import role_keys
+    from orchestration.platform.objectstore import ensure_buckets
+    from orchestration.platform.resources import LakeResource, dbt_environment
+    from orchestration.platform.settings import ObjectStore as StoreSettings
+    from orchestration.trust.identities import role_keys
 
     home = tmp_path_factory.mktemp("trust-hub")
     variables = {

@@ -21,12 +21,18 @@ from session_store import (
     HubEnvironment,
 )
 
-from infra.objectstore import DEFAULT_PORTS, Identity, ObjectStore, ensure_buckets, free_ports
-from orchestration.lib.resources import dbt_environment
-from orchestration.lib.settings import DBT_PROJECT_DIR, duckdb_extension_directory
-from orchestration.lib.settings import ObjectStore as StoreSettings
-from orchestration.lib.trust.governance import load_governance
-from orchestration.lib.trust.identities import role_actions
+from orchestration.platform.objectstore import (
+    DEFAULT_PORTS,
+    Identity,
+    ObjectStore,
+    ensure_buckets,
+    free_ports,
+)
+from orchestration.platform.resources import dbt_environment
+from orchestration.platform.settings import DBT_PROJECT_DIR, duckdb_extension_directory
+from orchestration.platform.settings import ObjectStore as StoreSettings
+from orchestration.trust.governance import load_governance
+from orchestration.trust.identities import role_actions
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +74,7 @@ def dbt_manifest() -> Path:
     the environment changes."""
     from dagster_dbt import DbtProject
 
-    from orchestration.lib.dbt_cli import prepare_dbt_project
+    from orchestration.transform.dbt_cli import prepare_dbt_project
 
     placeholders = {
         "HUB_WAREHOUSE_PATH": "unused.duckdb",
@@ -120,7 +126,7 @@ def enter_hub(object_store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     store = StoreSettings.from_environment()
     fs = s3fs.S3FileSystem(**store.s3fs_options(), skip_instance_cache=True)
     ensure_buckets(fs, [variables["HUB_RAW_BUCKET"], variables["HUB_LAKE_BUCKET"]])
-    from orchestration.lib.resources import LakeResource
+    from orchestration.platform.resources import LakeResource
 
     for name, value in dbt_environment(LakeResource.from_environment()).items():
         monkeypatch.setenv(name, value)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import s3fs
 
-from orchestration.lib.settings import ObjectStore as StoreSettings
+from orchestration.platform.settings import ObjectStore as StoreSettings
 
 TEST_ACCESS_KEY_ID = "hub-test"
 TEST_SECRET_ACCESS_KEY = secrets.token_hex(16)

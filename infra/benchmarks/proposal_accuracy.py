@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from infra.demo.generate import generate_estate
-from orchestration.lib.proposal import draft
+from orchestration.engineering.proposal import draft
 
 LABELS = Path(__file__).with_name("proposal_labels.yml")
 # Files of a delivery folder that are not the delivery (a fixed-width file's record layout).

@@ -42,10 +42,16 @@ from infra.benchmarks import deliveries
 from infra.benchmarks.process import Measurement, load_average, run_step
 from infra.benchmarks.steps import PROFILE_VARIABLE
 from infra.demo.generate import generate_estate
-from infra.objectstore import DEFAULT_PORTS, Identity, ObjectStore, ensure_buckets, free_ports
-from orchestration.lib.resources import LakeResource, dbt_environment
-from orchestration.lib.settings import REPO_ROOT
-from orchestration.lib.settings import ObjectStore as StoreSettings
+from orchestration.platform.objectstore import (
+    DEFAULT_PORTS,
+    Identity,
+    ObjectStore,
+    ensure_buckets,
+    free_ports,
+)
+from orchestration.platform.resources import LakeResource, dbt_environment
+from orchestration.platform.settings import REPO_ROOT
+from orchestration.platform.settings import ObjectStore as StoreSettings
 
 SCHEMA_VERSION = 1
 DEFAULT_SIZES = (1_000_000, 10_000_000)
@@ -283,8 +289,8 @@ class Bench:
             sys.executable,
             "-c",
             "from dagster_dbt import DbtProject\n"
-            "from orchestration.lib.dbt_cli import prepare_dbt_project\n"
-            "from orchestration.lib.settings import DBT_PROJECT_DIR as d\n"
+            "from orchestration.transform.dbt_cli import prepare_dbt_project\n"
+            "from orchestration.platform.settings import DBT_PROJECT_DIR as d\n"
             "p = DbtProject(project_dir=d, profiles_dir=d)\n"
             "prepare_dbt_project(p)",
         ]

@@ -24,7 +24,7 @@ PEER_CHUNK_ROWS = 100_000
 
 
 def _lake():
-    from orchestration.lib.resources import LakeResource
+    from orchestration.platform.resources import LakeResource
 
     return LakeResource.from_environment()
 
@@ -37,8 +37,8 @@ def _raw_keys(lake) -> list[str]:
 
 
 def _spec():
-    from orchestration.lib.settings import DBT_PROJECT_DIR
-    from orchestration.lib.source_specs import load_source_specs
+    from orchestration.landing.declarations import load_source_specs
+    from orchestration.platform.settings import DBT_PROJECT_DIR
 
     return next(spec for spec in load_source_specs(DBT_PROJECT_DIR) if spec.name == SOURCE)
 
@@ -48,8 +48,8 @@ def _materialize(selection_name: str) -> dict[str, Any]:
     started = time.perf_counter()
     import dagster as dg
 
+    from orchestration.automation.sensors import keys_to_run
     from orchestration.definitions import defs
-    from orchestration.defs.automation.sensors import keys_to_run
 
     definitions = defs()
     graph = definitions.resolve_asset_graph()
@@ -97,7 +97,7 @@ def _materialize(selection_name: str) -> dict[str, Any]:
 
 def land(arguments: dict[str, Any]) -> dict[str, Any]:
     """Materialize the bronze asset; the gates' share is timed around each gate call."""
-    from orchestration.lib.gates import BronzeGates
+    from orchestration.landing.gates import BronzeGates
 
     spent: list[float] = []
     original = BronzeGates.gate
@@ -160,7 +160,7 @@ def interpreter(arguments: dict[str, Any]) -> dict[str, Any]:
 
 def floor(arguments: dict[str, Any]) -> dict[str, Any]:
     """DuckDB reads each raw object from the store and writes it back as Parquet; nothing else."""
-    from orchestration.lib.resources import open_duckdb
+    from orchestration.platform.resources import open_duckdb
 
     lake = _lake()
     keys = _raw_keys(lake)
@@ -190,9 +190,9 @@ def gates(arguments: dict[str, Any]) -> dict[str, Any]:
     from expectations import registry
     from expectations.pandera_gate import validate_frame
     from infra.benchmarks.gate_floor import plain_sql
-    from orchestration.lib import lake_layout
-    from orchestration.lib.gates import gates_for, key_columns, released_sharing_keys
-    from orchestration.lib.resources import open_duckdb
+    from orchestration.landing.gates import gates_for, key_columns, released_sharing_keys
+    from orchestration.platform import lake_layout
+    from orchestration.platform.resources import open_duckdb
 
     lake = _lake()
     declared = gates_for(_spec())

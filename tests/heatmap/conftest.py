@@ -6,7 +6,13 @@ from statistics import mean
 
 import pytest
 
-from orchestration.lib.heatmap import CONDITIONS, INTERVENTIONS, LEVELS, CellScore, grid_columns
+from orchestration.publishing.heatmap import (
+    CONDITIONS,
+    INTERVENTIONS,
+    LEVELS,
+    CellScore,
+    grid_columns,
+)
 
 UNFED_CELLS = {
     "prevention.demand.community",

@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 from PIL import Image
 
-from orchestration.lib.heatmap_render import render_html, score_color
+from orchestration.publishing.heatmap_render import render_html, score_color
 
 WINDOW = (1400, 700)
 # No network, no first-run or update traffic: the page must render from the file alone.

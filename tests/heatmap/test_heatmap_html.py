@@ -7,8 +7,8 @@ import dataclasses
 import lxml.html
 import pytest
 
-from orchestration.lib.heatmap import CONDITIONS, INTERVENTIONS, LEVELS, grid_columns
-from orchestration.lib.heatmap_render import NO_DATA_LABEL, render_html, score_color
+from orchestration.publishing.heatmap import CONDITIONS, INTERVENTIONS, LEVELS, grid_columns
+from orchestration.publishing.heatmap_render import NO_DATA_LABEL, render_html, score_color
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from orchestration.lib.heatmap_render import NO_DATA_COLOR, render_png, score_color
+from orchestration.publishing.heatmap_render import NO_DATA_COLOR, render_png, score_color
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -62,8 +62,8 @@ def test_same_scores_give_identical_png_bytes_in_another_process(
     # A fresh interpreter has a cold font cache and its own hash seed: what could leak in.
     script = (
         "import json, sys\n"
-        "from orchestration.lib.heatmap import CellScore\n"
-        "from orchestration.lib.heatmap_render import render_png\n"
+        "from orchestration.publishing.heatmap import CellScore\n"
+        "from orchestration.publishing.heatmap_render import render_png\n"
         "given = json.load(sys.stdin)\n"
         "cells = [CellScore(**cell) for cell in given['cells']]\n"
         "png = render_png(cells, given['overall'], given['averages'], given['title'])\n"

@@ -4,8 +4,8 @@ import json
 
 import dagster as dg
 
-from orchestration.defs.automation.sensors import keys_to_run
-from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.automation.sensors import keys_to_run
+from orchestration.platform.settings import DBT_PROJECT_DIR
 
 DBT_TARGET = DBT_PROJECT_DIR / "target"
 

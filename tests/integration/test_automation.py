@@ -8,17 +8,17 @@ import dagster as dg
 import pytest
 from dagster_aws.s3 import S3Resource
 
-from orchestration.defs.automation.run_failures import steward_run_failure_notes
-from orchestration.defs.automation.sensors import (
+from orchestration.automation.run_failures import steward_run_failure_notes
+from orchestration.automation.sensors import (
     CODE_VERSION_TAG,
     DERIVED_FROM_DECLARATIONS,
     keys_to_run,
     selection_for,
 )
-from orchestration.lib.landing import land_source
-from orchestration.lib.resources import LakeResource
-from orchestration.lib.settings import DBT_PROJECT_DIR
-from orchestration.lib.source_specs import load_source_specs
+from orchestration.landing.declarations import load_source_specs
+from orchestration.landing.landing import land_source
+from orchestration.platform.resources import LakeResource
+from orchestration.platform.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.integration
 

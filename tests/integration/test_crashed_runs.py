@@ -18,13 +18,13 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.lib.run_monitoring import (
+from orchestration.automation.run_monitoring import (
     RunWorker,
     process_started,
     sweep_dead_runs,
     worker_record,
 )
-from orchestration.lib.settings import REPO_ROOT
+from orchestration.platform.settings import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 

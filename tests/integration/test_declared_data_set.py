@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.settings import REPO_ROOT
+from orchestration.platform.settings import REPO_ROOT
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "declared_data_sets"
 # what a fresh clone holds: neither environments, artifacts nor the generated silver inputs

@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.lib.settings import REPO_ROOT
+from orchestration.platform.settings import REPO_ROOT
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from infra.objectstore import Identity
-from orchestration.lib import engineer_tools
-from orchestration.lib.engineer_tools import ContributorKeys
-from orchestration.lib.lake_layout import RawObject
-from orchestration.lib.settings import ObjectStore
-from orchestration.lib.trust.governance import load_governance
-from orchestration.lib.trust.identities import contributor_actions, contributor_keys
+from orchestration.engineering import tools as engineer_tools
+from orchestration.engineering.tools import ContributorKeys
+from orchestration.platform.lake_layout import RawObject
+from orchestration.platform.objectstore import Identity
+from orchestration.platform.settings import ObjectStore
+from orchestration.trust.governance import load_governance
+from orchestration.trust.identities import contributor_actions, contributor_keys
 
 pytestmark = pytest.mark.integration
 

@@ -6,11 +6,11 @@ data set: no Dagster run is needed to see which delivery is held and why.
 
 import pytest
 
-from orchestration.lib.gates import GE_CHECK, gates_for
-from orchestration.lib.landing import land_source
-from orchestration.lib.resources import LakeResource
-from orchestration.lib.settings import DBT_PROJECT_DIR
-from orchestration.lib.source_specs import load_source_specs
+from orchestration.landing.declarations import load_source_specs
+from orchestration.landing.gates import GE_CHECK, gates_for
+from orchestration.landing.landing import land_source
+from orchestration.platform.resources import LakeResource
+from orchestration.platform.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.integration
 

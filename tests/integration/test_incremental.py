@@ -12,7 +12,7 @@ import pytest
 from hub_runs import DBT_TARGET, dbt_reparsed, dbt_results, dbt_run_folder, run_for
 
 from infra.demo.generate import generate_estate
-from orchestration.lib.settings import DBT_PROJECT_DIR
+from orchestration.platform.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.integration
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from orchestration.lib.landing import land_source
-from orchestration.lib.quarantine import quarantine_summary, quarantined_rows
-from orchestration.lib.resources import open_duckdb
-from orchestration.lib.source_specs import ContributorFeed, SourceSpec
+from orchestration.landing.declarations import ContributorFeed, SourceSpec
+from orchestration.landing.landing import land_source
+from orchestration.landing.quarantine import quarantine_summary, quarantined_rows
+from orchestration.platform.resources import open_duckdb
 
 pytestmark = pytest.mark.integration
 

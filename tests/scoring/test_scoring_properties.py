@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orchestration.lib.settings import REPO_ROOT
+from orchestration.platform.settings import REPO_ROOT
 
 SEEDS = REPO_ROOT / "taxonomy_seeds"
 CELLS = [row["cell_id"] for row in csv.DictReader((SEEDS / "taxonomy_cells.csv").open())]

@@ -5,7 +5,7 @@ import csv
 import duckdb
 import pytest
 
-from orchestration.lib.settings import REPO_ROOT
+from orchestration.platform.settings import REPO_ROOT
 
 SEEDS = REPO_ROOT / "taxonomy_seeds"
 CRITERIA = [

@@ -14,12 +14,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from infra.demo.generate import generate_estate
-from orchestration.lib.gates import gates_for
-from orchestration.lib.landing import land_source
-from orchestration.lib.quarantine import quarantined_rows
-from orchestration.lib.resources import LakeResource, open_duckdb
-from orchestration.lib.settings import DBT_PROJECT_DIR
-from orchestration.lib.source_specs import load_source_specs
+from orchestration.landing.declarations import load_source_specs
+from orchestration.landing.gates import gates_for
+from orchestration.landing.landing import land_source
+from orchestration.landing.quarantine import quarantined_rows
+from orchestration.platform.resources import LakeResource, open_duckdb
+from orchestration.platform.settings import DBT_PROJECT_DIR
 
 pytestmark = pytest.mark.integration
 

@@ -25,8 +25,14 @@ import s3fs
 from botocore import UNSIGNED
 from botocore.config import Config
 
-from infra.objectstore import PORT_NAMES, Identity, ObjectStore, free_ports, keep_versions
 from orchestration import cli
+from orchestration.platform.objectstore import (
+    PORT_NAMES,
+    Identity,
+    ObjectStore,
+    free_ports,
+    keep_versions,
+)
 
 pytestmark = pytest.mark.integration
 

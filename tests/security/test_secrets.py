@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.settings import (
+from orchestration.platform.settings import (
     DEVELOPMENT_KEYS_FILE,
     PIPELINE_KEYS,
     REPO_ROOT,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from orchestration.lib.settings import DBT_PROJECT_DIR
-from orchestration.lib.source_specs import CONTRIBUTOR_KINDS, load_source_specs
+from orchestration.landing.declarations import CONTRIBUTOR_KINDS, load_source_specs
+from orchestration.platform.settings import DBT_PROJECT_DIR
 
 CRITERIA = {
     "reliability_validity": {

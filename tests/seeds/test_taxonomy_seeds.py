@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
-from orchestration.lib.settings import DBT_PROJECT_DIR
-from orchestration.lib.source_specs import load_source_specs
+from orchestration.landing.declarations import load_source_specs
+from orchestration.platform.settings import DBT_PROJECT_DIR
 
 INTERVENTIONS = ("prevention", "protection", "prosecution")
 CONDITIONS = ("supply", "demand", "distribution")

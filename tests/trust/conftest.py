@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import fsspec
 import pytest
 
-from orchestration.lib.trust.audit import ANCHOR_KEY_VARIABLE, ANCHOR_VARIABLE
+from orchestration.trust.audit import ANCHOR_KEY_VARIABLE, ANCHOR_VARIABLE
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ import pytest
 import s3fs
 from botocore.config import Config
 
-from infra.objectstore import DEFAULT_PORTS, Identity, ObjectStore, free_ports
 from orchestration import cli
-from orchestration.lib.trust.audit import (
+from orchestration.platform.objectstore import DEFAULT_PORTS, Identity, ObjectStore, free_ports
+from orchestration.trust.audit import (
     ANCHOR_KEY_VARIABLE,
     ANCHOR_VARIABLE,
     BUCKET_VARIABLE,
@@ -29,7 +29,7 @@ from orchestration.lib.trust.audit import (
     ensure_audit_bucket,
     entry_hash,
 )
-from orchestration.lib.trust.identities import pipeline_actions
+from orchestration.trust.identities import pipeline_actions
 
 RAW = "raw"
 PIPELINE = ("hub-pipeline-audit", secrets.token_hex(16))

@@ -22,14 +22,14 @@ import yaml
 from built_hub import Hub
 from trust_checks import Table, differencing, true_totals
 
-from orchestration.lib.trust.governance import (
+from orchestration.trust.governance import (
     TRUST_DIR,
     Governance,
     GovernanceError,
     Mart,
     load_governance,
 )
-from orchestration.lib.trust.suppression import small_counts, suppressed_flag
+from orchestration.trust.suppression import small_counts, suppressed_flag
 
 THRESHOLD = 11
 # integer columns of released tables that count no people or cases (besides the dimensions of

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.resources import WarehouseResource
-from orchestration.lib.settings import DBT_PROJECT_DIR, duckdb_extension_directory
+from orchestration.platform.resources import WarehouseResource
+from orchestration.platform.settings import DBT_PROJECT_DIR, duckdb_extension_directory
 
 
 def test_an_encrypted_warehouse_opens_only_with_its_key(tmp_path):

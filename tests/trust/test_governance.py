@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from orchestration.lib.trust.governance import (
+from orchestration.trust.governance import (
     TRUST_DIR,
     AccessRefused,
     GovernanceError,

@@ -11,11 +11,11 @@ import pytest
 import s3fs
 from botocore.config import Config
 
-from infra.objectstore import DEFAULT_PORTS, ObjectStore, free_ports
-from orchestration.lib.source_specs import ContributorFeed, SourceSpec
-from orchestration.lib.trust.audit import audit_bucket, ensure_audit_bucket
-from orchestration.lib.trust.governance import load_governance
-from orchestration.lib.trust.identities import (
+from orchestration.landing.declarations import ContributorFeed, SourceSpec
+from orchestration.platform.objectstore import DEFAULT_PORTS, ObjectStore, free_ports
+from orchestration.trust.audit import audit_bucket, ensure_audit_bucket
+from orchestration.trust.governance import load_governance
+from orchestration.trust.identities import (
     ADMIN_KEYS,
     PIPELINE_KEYS,
     contributor_keys,

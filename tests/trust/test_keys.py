@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from orchestration.lib.trust.audit import AuditLog
-from orchestration.lib.trust.keys import (
+from orchestration.trust.audit import AuditLog
+from orchestration.trust.keys import (
     KeyRotationError,
     key_fingerprint,
     record_key_rotation,

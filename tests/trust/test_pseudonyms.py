@@ -5,7 +5,7 @@ import secrets
 import duckdb
 import pytest
 
-from orchestration.lib.pseudonyms import macro_sql, pseudonymize
+from orchestration.platform.pseudonyms import macro_sql, pseudonymize
 
 VALUES = [
     None,

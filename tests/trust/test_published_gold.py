@@ -17,11 +17,11 @@ import s3fs
 from built_hub import Hub, materialize
 
 from orchestration.analyst import attach_sql
-from orchestration.lib.publication import PublishedGold, reading, snapshots
-from orchestration.lib.settings import REPO_ROOT, ObjectStore
-from orchestration.lib.trust.audit import audit_bucket
-from orchestration.lib.trust.governance import load_governance
-from orchestration.lib.trust.identities import role_keys
+from orchestration.platform.settings import REPO_ROOT, ObjectStore
+from orchestration.publishing.publication import PublishedGold, reading, snapshots
+from orchestration.trust.audit import audit_bucket
+from orchestration.trust.governance import load_governance
+from orchestration.trust.identities import role_keys
 
 pytestmark = pytest.mark.integration
 

@@ -18,7 +18,7 @@ from trust_checks import (
     true_totals,
 )
 
-from orchestration.lib.trust.suppression import (
+from orchestration.trust.suppression import (
     MINIMUM_THRESHOLD,
     SuppressedTable,
     SuppressionError,

@@ -20,9 +20,9 @@ from trust_checks import hidden_rows, published_equations, recoverable
 
 from infra.demo.manifest import EstateManifest
 from orchestration import cli
-from orchestration.lib.trust.audit import AuditLog
-from orchestration.lib.trust.governance import load_governance
-from orchestration.lib.trust.suppression import small_counts, suppress, suppressed_flag
+from orchestration.trust.audit import AuditLog
+from orchestration.trust.governance import load_governance
+from orchestration.trust.suppression import small_counts, suppress, suppressed_flag
 
 pytestmark = pytest.mark.integration
 

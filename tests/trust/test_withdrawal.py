@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from orchestration.lib.landing import land_source
-from orchestration.lib.source_specs import ContributorFeed, SourceSpec
-from orchestration.lib.trust.audit import AuditLog
-from orchestration.lib.trust.withdrawals import WITHDRAWALS_KEY, withdraw, withdrawn_contributors
+from orchestration.landing.declarations import ContributorFeed, SourceSpec
+from orchestration.landing.landing import land_source
+from orchestration.trust.audit import AuditLog
+from orchestration.trust.withdrawals import WITHDRAWALS_KEY, withdraw, withdrawn_contributors
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TX = b"screening_id,concern_level\nS1,possible\nS2,no_concern\n"

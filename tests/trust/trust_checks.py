@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from orchestration.lib.trust.suppression import TOTAL_OVER, suppressed_flag
+from orchestration.trust.suppression import TOTAL_OVER, suppressed_flag
 
 if TYPE_CHECKING:
     pass

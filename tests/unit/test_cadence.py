@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from orchestration.lib.cadence import days_overdue
+from orchestration.landing.cadence import days_overdue
 
 LANDED = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -14,16 +14,16 @@ import duckdb
 import jinja2
 import pytest
 
-from orchestration.lib.data_dictionary import (
+from orchestration.platform.resources import WarehouseResource
+from orchestration.publishing.data_dictionary import (
     DataDictionaryWarning,
     WarehouseUnavailable,
     build_data_dictionary,
     warehouse_relations,
 )
-from orchestration.lib.resources import WarehouseResource
-from orchestration.lib.trust.analytics import release, write_suppressed_mart
-from orchestration.lib.trust.governance import load_governance
-from orchestration.lib.trust.suppression import configured_threshold
+from orchestration.trust.analytics import release, write_suppressed_mart
+from orchestration.trust.governance import load_governance
+from orchestration.trust.suppression import configured_threshold
 
 
 def embedded(html: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -51,7 +51,7 @@ def released_columns(manifest: dict[str, Any]) -> dict[str, list[str]]:
     governance, threshold = load_governance(), configured_threshold()
     by_name = models(manifest)
     gold_models = {name for name, node in by_name.items() if "gold" in node["fqn"]}
-    # what exports/published_gold releases (orchestration/lib/trust/assets.py)
+    # what exports/published_gold releases (orchestration/trust/assets.py)
     marts = [m for m in governance.marts.values() if m.suppressed_from or m.name in gold_models]
     templates = jinja2.Environment(undefined=jinja2.StrictUndefined)
     connection = duckdb.connect()

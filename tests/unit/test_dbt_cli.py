@@ -7,8 +7,8 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource
 
-from orchestration.defs.transform.dbt import dbt_project, prune_run_targets
-from orchestration.lib.dbt_cli import HubDbtCliResource
+from orchestration.transform.dbt_cli import HubDbtCliResource
+from orchestration.transform.definitions import dbt_project, prune_run_targets
 
 
 def test_the_hooks_it_overrides_still_exist_in_dagster_dbt():

@@ -1,5 +1,5 @@
 """The data engineer's commands refuse hostile ids and file names, say what is declared, and
-report a broken declaration by file and field (orchestration/lib/engineer_tools.py)."""
+report a broken declaration by file and field (orchestration/engineering/tools.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from orchestration.lib import engineer_tools
-from orchestration.lib.engineer_tools import EngineerToolError, Finding
-from orchestration.lib.settings import DBT_PROJECT_DIR, DEVELOPMENT_KEYS_FILE
-from orchestration.lib.source_specs import ContributorFeed, SourceSpec, load_source_specs
-from orchestration.lib.trust.governance import load_governance
+from orchestration.engineering import tools as engineer_tools
+from orchestration.engineering.tools import EngineerToolError, Finding
+from orchestration.landing.declarations import ContributorFeed, SourceSpec, load_source_specs
+from orchestration.platform.settings import DBT_PROJECT_DIR, DEVELOPMENT_KEYS_FILE
+from orchestration.trust.governance import load_governance
 
 HOSTILE_IDS = [
     "../x",
@@ -238,7 +238,7 @@ def test_check_of_an_undeclared_data_set_lists_the_declared_ones(tmp_path):
 
 
 def test_check_reports_the_trusts_problems_with_the_data_set(tmp_path):
-    from orchestration.lib.trust.governance import GovernanceError
+    from orchestration.trust.governance import GovernanceError
 
     def broken_trust():
         raise GovernanceError(

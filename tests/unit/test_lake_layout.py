@@ -1,7 +1,7 @@
 import pytest
 
-from orchestration.lib import lake_layout
-from orchestration.lib.lake_layout import LayoutError, parse_raw_key
+from orchestration.platform import lake_layout
+from orchestration.platform.lake_layout import LayoutError, parse_raw_key
 
 
 def test_a_raw_key_names_source_contributor_and_delivery():

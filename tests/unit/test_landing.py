@@ -9,13 +9,13 @@ import fsspec
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.lib.landing import (
+from orchestration.landing.declarations import ContributorFeed, SourceSpec
+from orchestration.landing.landing import (
     LINEAGE_COLUMNS,
     GateVerdict,
     land_source,
     read_last_landing,
 )
-from orchestration.lib.source_specs import ContributorFeed, SourceSpec
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 CSV = b"screening_id,concern_level\nS1,possible\nS2,no_concern\nS3,clear_concern\n"
@@ -169,7 +169,7 @@ def test_a_delivery_that_fails_the_gate_is_held_and_the_last_good_stays(fs, spec
 
 
 def test_an_adapter_that_breaks_on_one_file_fails_that_delivery_alone(fs, spec, monkeypatch):
-    from orchestration.lib import landing
+    from orchestration.landing import landing
 
     put(fs, "screenings/tx_dfps__2024-06/screenings.csv", CSV)
     put(fs, "screenings/tx_dfps__2024-07/screenings.csv", CSV)

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlparse
 import fsspec
 import pytest
 
-from orchestration.lib.landing import land_source
-from orchestration.lib.source_specs import ContributorFeed, SourceSpec
+from orchestration.landing.declarations import ContributorFeed, SourceSpec
+from orchestration.landing.landing import land_source
 
 CASES = [{"case_id": f"C{i}", "state": "TX"} for i in range(5)]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

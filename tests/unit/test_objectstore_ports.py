@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.objectstore import (
+from orchestration.platform.objectstore import (
     DEFAULT_PORTS,
     PORT_NAMES,
     ObjectStore,

@@ -13,14 +13,14 @@ import duckdb
 import polars as pl
 import pytest
 
-from orchestration.lib.publication import (
+from orchestration.platform.settings import REPO_ROOT, ObjectStore
+from orchestration.publishing.publication import (
     PublicationError,
     PublishedGold,
     publish,
     reading,
     snapshots,
 )
-from orchestration.lib.settings import REPO_ROOT, ObjectStore
 
 THRESHOLD = 11
 STORE = ObjectStore("http://127.0.0.1:9", "unused", "unused")  # never reached: local data
@@ -79,8 +79,8 @@ def test_a_reader_keeps_its_snapshot_while_another_process_publishes(published):
             f"""
             import polars as pl
             from pathlib import Path
-            from orchestration.lib.publication import PublishedGold, publish
-            from orchestration.lib.settings import ObjectStore
+            from orchestration.publishing.publication import PublishedGold, publish
+            from orchestration.platform.settings import ObjectStore
             target = PublishedGold(Path({str(published.catalog)!r}), {published.data_path!r})
             frame = pl.DataFrame({{"state": ["S0"], "screenings": [99],
                                    "screenings_suppressed": [False]}})

@@ -1,4 +1,4 @@
-from orchestration.lib.raw_changes import (
+from orchestration.landing.raw_changes import (
     changed_sources,
     listing_digest,
     read_cursor,

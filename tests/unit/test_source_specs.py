@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.settings import DBT_PROJECT_DIR
-from orchestration.lib.source_specs import SourceSpecError, load_source_specs, parse_source_file
+from orchestration.landing.declarations import SourceSpecError, load_source_specs, parse_source_file
+from orchestration.platform.settings import DBT_PROJECT_DIR
 
 VALID = """
 version: 2

@@ -1,1 +1,0 @@
-"""Reusable pieces of the hub, kept free of Dagster where they can be, so they unit-test."""

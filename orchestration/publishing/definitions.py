@@ -1,0 +1,26 @@
+"""What the hub publishes: the gold tables released to the lake as Parquet, for tools (and
+roles) that read object storage (lake/gold/<table>.parquet, protected as extracts are), and the
+coverage heat map."""
+
+import json
+
+import dagster as dg
+
+from orchestration.publishing.heatmap_report import coverage_heatmap
+from orchestration.transform.definitions import WAREHOUSE_POOL, dbt_project
+from orchestration.trust.assets import build_gold_export_asset
+from orchestration.trust.governance import load_governance
+
+
+def gold_tables() -> list[str]:
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    return sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and "gold" in node["fqn"]
+    )
+
+
+def definitions() -> dg.Definitions:
+    gold_export = build_gold_export_asset(load_governance(), gold_tables(), WAREHOUSE_POOL)
+    return dg.Definitions(assets=[gold_export, coverage_heatmap])
