@@ -42,7 +42,7 @@ from rich.table import Table
 
 from orchestration.engineering import tools as engineer_tools
 from orchestration.engineering.tools import EngineerToolError
-from orchestration.landing.declarations import SourceSpecError
+from orchestration.platform.declarations import SourceSpecError
 from orchestration.platform import lake_layout
 from orchestration.platform.settings import (
     REPO_ROOT,
@@ -129,7 +129,7 @@ def _embedded_store(with_identities: bool = True):
     ports = {"s3": port}
     identities = []
     if with_identities:
-        from orchestration.landing.declarations import load_source_specs
+        from orchestration.platform.declarations import load_source_specs
         from orchestration.platform.settings import DBT_PROJECT_DIR
         from orchestration.trust.identities import object_store_identities
 
@@ -243,7 +243,7 @@ def materialize(job: str = "full_refresh", data_set: str | None = None) -> int:
     from orchestration.automation.run_monitoring import sweep_hub
 
     if data_set is not None:
-        from orchestration.landing.declarations import load_source_specs
+        from orchestration.platform.declarations import load_source_specs
         from orchestration.platform.settings import DBT_PROJECT_DIR
 
         engineer_tools.declared_data_set(load_source_specs(DBT_PROJECT_DIR), data_set)
@@ -324,7 +324,7 @@ def contributor_keys(contributor: str) -> int:
 def upload(file: Path, data_set: str, contributor: str, label: str | None) -> int:
     from rich.markup import escape
 
-    from orchestration.landing.declarations import load_source_specs
+    from orchestration.platform.declarations import load_source_specs
     from orchestration.platform.settings import DBT_PROJECT_DIR
     from orchestration.trust.governance import load_governance
 
@@ -499,7 +499,7 @@ def _cell_text(cell: heatmap.CellScore) -> str:
 
 
 def summary() -> None:
-    from orchestration.landing.declarations import load_source_specs
+    from orchestration.platform.declarations import load_source_specs
     from orchestration.landing.landing import read_last_landing
     from orchestration.platform.settings import DBT_PROJECT_DIR
 
@@ -539,7 +539,7 @@ def summary() -> None:
 
 
 def quarantine(data_set: str | None, limit: int) -> int:
-    from orchestration.landing.declarations import load_source_specs
+    from orchestration.platform.declarations import load_source_specs
     from orchestration.landing.quarantine import quarantine_summary, quarantined_rows
     from orchestration.platform.resources import open_duckdb
     from orchestration.platform.settings import DBT_PROJECT_DIR

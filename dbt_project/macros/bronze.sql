@@ -19,12 +19,9 @@
                 {%- for column in node.columns %}
                 cast(null as varchar) as {{ adapter.quote(column) }},
                 {%- endfor %}
-                cast(null as varchar) as _raw_key,
-                cast(null as varchar) as _raw_sha256,
-                cast(null as varchar) as _delivery,
-                cast(null as varchar) as _contributor,
-                cast(null as bigint) as _row_number,
-                cast(null as timestamptz) as _ingested_at
+                {%- for name, type in lineage_columns() %}
+                cast(null as {{ type }}) as {{ name }}{{ "," if not loop.last }}
+                {%- endfor %}
             where false
             {%- if delivered %}
             union all by name

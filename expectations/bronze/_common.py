@@ -9,6 +9,7 @@ identifiers. Codes are checked after mapping, by the dbt tests on staging and si
 
 from __future__ import annotations
 
+import csv
 from typing import Annotated
 
 import great_expectations as gx
@@ -18,23 +19,17 @@ from great_expectations.expectations import Expectation
 from pandera.api.polars.types import PolarsData
 
 from expectations.gx_row_rules import ExpectNoViolatingRows
+from orchestration.platform.lake_layout import LINEAGE_COLUMNS, REQUIRED_LINEAGE
+from orchestration.platform.settings import REPO_ROOT
 
-LINEAGE_COLUMNS = (
-    "_raw_key",
-    "_raw_sha256",
-    "_delivery",
-    "_contributor",
-    "_row_number",
-    "_ingested_at",
-)
 
-# 50 states, the District of Columbia and Puerto Rico, as USPS codes.
-STATE_CODES = (
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
-    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ",
-    "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT",
-    "VA", "WA", "WV", "WI", "WY", "DC", "PR",
-)  # fmt: skip
+def _state_codes() -> tuple[str, ...]:
+    """The USPS codes of the seed us_states.csv (50 states, DC and Puerto Rico)."""
+    with (REPO_ROOT / "taxonomy_seeds" / "us_states.csv").open(newline="") as seed:
+        return tuple(row["state_abbr"] for row in csv.DictReader(seed))
+
+
+STATE_CODES = _state_codes()
 
 
 def lineage_expectations(source_columns: tuple[str, ...]) -> list[Expectation]:
@@ -46,7 +41,7 @@ def lineage_expectations(source_columns: tuple[str, ...]) -> list[Expectation]:
         ),
         *(
             gx.expectations.ExpectColumnValuesToNotBeNull(column=column)
-            for column in ("_raw_key", "_raw_sha256", "_delivery", "_contributor", "_row_number")
+            for column in REQUIRED_LINEAGE
         ),
     ]
 

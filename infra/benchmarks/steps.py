@@ -37,7 +37,7 @@ def _raw_keys(lake) -> list[str]:
 
 
 def _spec():
-    from orchestration.landing.declarations import load_source_specs
+    from orchestration.platform.declarations import load_source_specs
     from orchestration.platform.settings import DBT_PROJECT_DIR
 
     return next(spec for spec in load_source_specs(DBT_PROJECT_DIR) if spec.name == SOURCE)

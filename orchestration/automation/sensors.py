@@ -10,7 +10,6 @@ import dagster as dg
 from dagster._core.definitions.data_version import CODE_VERSION_TAG
 from dagster_aws.s3 import S3Resource
 
-from orchestration.landing.declarations import load_source_specs
 from orchestration.landing.raw_changes import (
     changed_sources,
     landed_listing,
@@ -18,6 +17,7 @@ from orchestration.landing.raw_changes import (
     read_cursor,
     write_cursor,
 )
+from orchestration.platform.declarations import load_source_specs
 from orchestration.platform.resources import LakeResource
 from orchestration.platform.settings import DBT_PROJECT_DIR
 

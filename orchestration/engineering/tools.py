@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orchestration.landing.declarations import (
+from orchestration.platform.declarations import (
     ContributorFeed,
     SourceSpec,
     SourceSpecError,
@@ -433,7 +433,7 @@ def report_lines(findings: Iterable[Finding], width: int = REPORT_WIDTH) -> list
 def _check_declaration(
     data_set: str, dbt_project_dir: Path, findings: list[Finding]
 ) -> SourceSpec | None:
-    from orchestration.landing.declarations import SOURCES_GLOB, load_source_specs
+    from orchestration.platform.declarations import SOURCES_GLOB, load_source_specs
 
     path = dbt_project_dir / "models" / "staging" / data_set / f"_{data_set}__sources.yml"
     if not path.exists():

@@ -1,7 +1,6 @@
-"""The bronze landing: a data set's declaration, one way through, to bronze Parquet.
+"""The bronze landing: a data set's declaration (orchestration/platform/declarations.py), one
+way through, to bronze Parquet.
 
-declarations  the `meta.hub` declaration of each data set in its dbt sources file, parsed
-              and validated
 assets        the bronze asset of a declaration: land, gate, release
 landing       a raw object to bronze: parse with the format's adapter, quarantine rejected
               rows, write Parquet with the lineage columns, keep the landing ledger

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 
 from orchestration.landing.cadence import days_overdue
-from orchestration.landing.declarations import SourceSpec
 from orchestration.landing.gates import gates_for
 from orchestration.landing.landing import LandingReport, land_source
+from orchestration.platform.declarations import SourceSpec
 from orchestration.platform.resources import LakeResource
 
 # Object-store hiccups (a dropped connection, a 503) are worth a retry; bad data is not, and

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.landing.assets import build_bronze_asset
-from orchestration.landing.declarations import load_source_specs
+from orchestration.platform.declarations import load_source_specs
 from orchestration.platform.settings import DBT_PROJECT_DIR
 
 

@@ -22,9 +22,9 @@ import pyarrow.parquet as pq
 
 from expectations import registry
 from expectations.gate_result import GateResult
-from orchestration.landing.declarations import SourceSpec
 from orchestration.landing.landing import Gate, GateVerdict, LandingReport
 from orchestration.platform import lake_layout
+from orchestration.platform.declarations import SourceSpec
 from orchestration.platform.lake_layout import RawObject
 from orchestration.platform.resources import LakeResource, open_duckdb
 from orchestration.platform.sql_quoting import identifier, literal

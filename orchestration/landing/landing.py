@@ -28,29 +28,26 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from adapters import AdapterError, Rejection, read_api, read_batches
-from orchestration.landing.declarations import ContributorFeed, SourceSpec
+from adapters.registry import API_FORMAT
 from orchestration.platform import lake_layout
-from orchestration.platform.lake_layout import LayoutError, RawObject
+from orchestration.platform.declarations import ContributorFeed, SourceSpec
+from orchestration.platform.lake_layout import (
+    LINEAGE_COLUMNS,
+    LINEAGE_SCHEMA,
+    LayoutError,
+    RawObject,
+)
 from orchestration.trust.withdrawals import is_withdrawn, withdrawn_contributors
 
-API_FORMAT = "api"
-LINEAGE_COLUMNS = (
-    "_raw_key",
-    "_raw_sha256",
-    "_delivery",
-    "_contributor",
-    "_row_number",
-    "_ingested_at",
-)
 QUARANTINE_SCHEMA = pa.schema(
     [
-        ("_raw_key", pa.string()),
-        ("_delivery", pa.string()),
-        ("_contributor", pa.string()),
+        LINEAGE_SCHEMA.field("_raw_key"),
+        LINEAGE_SCHEMA.field("_delivery"),
+        LINEAGE_SCHEMA.field("_contributor"),
         ("line", pa.int64()),
         ("reason", pa.string()),
         ("original", pa.string()),
-        ("_ingested_at", pa.timestamp("us", tz="UTC")),
+        LINEAGE_SCHEMA.field("_ingested_at"),
     ]
 )
 
@@ -457,16 +454,19 @@ def _with_lineage(
             raw_uri, f"columns {clashes} are reserved for lineage; rename them with `rename:`"
         )
     # Constants repeated in Arrow, not Python lists: a million rows cost milliseconds.
-    lineage = {
-        "_raw_key": pa.repeat(pa.scalar(raw_uri, pa.string()), n),
-        "_raw_sha256": pa.repeat(pa.scalar(sha256, pa.string()), n),
-        "_delivery": pa.repeat(pa.scalar(raw.delivery, pa.string()), n),
-        "_contributor": pa.repeat(pa.scalar(raw.contributor, pa.string()), n),
-        "_row_number": pa.array(np.arange(offset + 1, offset + n + 1, dtype=np.int64)),
-        "_ingested_at": pa.repeat(pa.scalar(now, pa.timestamp("us", tz="UTC")), n),
+    values = {
+        "_raw_key": raw_uri,
+        "_raw_sha256": sha256,
+        "_delivery": raw.delivery,
+        "_contributor": raw.contributor,
+        "_ingested_at": now,
     }
-    for name, column in lineage.items():
-        table = table.append_column(name, column)
+    for lineage in LINEAGE_SCHEMA:
+        if lineage.name == "_row_number":
+            column = pa.array(np.arange(offset + 1, offset + n + 1, dtype=np.int64))
+        else:
+            column = pa.repeat(pa.scalar(values[lineage.name], lineage.type), n)
+        table = table.append_column(lineage, column)
     return table
 
 

@@ -1,5 +1,7 @@
 """What every concern runs on.
 
+declarations the `meta.hub` declaration of each data set in its dbt sources file, parsed
+             and validated: what every other concern reads a data set from
 settings     the hub's settings, from the environment only
 resources    the lake (object store) and warehouse (DuckDB) resources
 definitions  the resources, configured from environment variables

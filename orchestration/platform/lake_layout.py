@@ -15,7 +15,37 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+import pyarrow as pa
+
 DELIVERY_SEPARATOR = "__"
+# The columns landing adds to every bronze row, saying where it came from. The gates, the
+# dbt macro `bronze()` (through the macro `hub prepare` generates) and the quarantine read
+# these names and types from here.
+LINEAGE_SCHEMA = pa.schema(
+    [
+        ("_raw_key", pa.string()),
+        ("_raw_sha256", pa.string()),
+        ("_delivery", pa.string()),
+        ("_contributor", pa.string()),
+        ("_row_number", pa.int64()),
+        ("_ingested_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+LINEAGE_COLUMNS = tuple(LINEAGE_SCHEMA.names)
+# Every lineage column but the landing time is set on each row.
+REQUIRED_LINEAGE = LINEAGE_COLUMNS[:-1]
+_SQL_TYPES = {
+    pa.string(): "varchar",
+    pa.int64(): "bigint",
+    pa.timestamp("us", tz="UTC"): "timestamptz",
+}
+
+
+def lineage_sql_types() -> list[tuple[str, str]]:
+    """The lineage columns with their DuckDB types, for SQL that must name them."""
+    return [(field.name, _SQL_TYPES[field.type]) for field in LINEAGE_SCHEMA]
+
+
 # A name part may hold letters and digits (of any script), these punctuation marks, and inner
 # spaces. Everything else a contributor could put in a key (quotes, `;`, glob characters,
 # `%`, slashes, control and format characters such as NUL or a right-to-left override) is

@@ -5,5 +5,6 @@ heatmap          the 27-cell scores read from gold
 heatmap_render   the heat map as a terminal table, PNG and HTML
 heatmap_report   the heat map asset: PNG and HTML in the lake's reports
 data_dictionary  the data dictionary of the published tables (`hub docs`)
-definitions      the gold Parquet export and the heat map asset
+published_gold   the asset that releases, publishes and exports the declared gold
+definitions      the published gold and the heat map asset
 """

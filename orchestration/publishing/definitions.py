@@ -7,8 +7,8 @@ import json
 import dagster as dg
 
 from orchestration.publishing.heatmap_report import coverage_heatmap
+from orchestration.publishing.published_gold import build_gold_export_asset
 from orchestration.transform.definitions import WAREHOUSE_POOL, dbt_project
-from orchestration.trust.assets import build_gold_export_asset
 from orchestration.trust.governance import load_governance
 
 

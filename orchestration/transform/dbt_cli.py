@@ -23,7 +23,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging import version
 
-from orchestration.transform.silver_inputs import write_silver_inputs
+from orchestration.transform.silver_inputs import write_lineage_columns, write_silver_inputs
 
 
 class HubDbtCliResource(DbtCliResource):
@@ -38,7 +38,9 @@ class HubDbtCliResource(DbtCliResource):
 
 
 def prepare_dbt_project(project: DbtProject) -> None:
-    """Write the silver models' inputs (orchestration/transform/silver_inputs.py), then let
-    dagster-dbt parse the project into the manifest the definitions load."""
+    """Write the silver models' inputs and the bronze lineage columns
+    (orchestration/transform/silver_inputs.py), then let dagster-dbt parse the project into
+    the manifest the definitions load."""
     write_silver_inputs(Path(project.project_dir))
+    write_lineage_columns(Path(project.project_dir))
     project.preparer.prepare(project)

@@ -8,7 +8,9 @@ A data set reaches silver one of two ways:
 
 dbt resolves `ref()` while it parses, before it can read any declaration, so `hub prepare`
 writes the list into `macros/declared/silver_inputs.sql` (not versioned) just before dbt
-parses; the silver models loop over `silver_inputs('<silver model>')`.
+parses; the silver models loop over `silver_inputs('<silver model>')`. It writes the bronze
+lineage columns beside it (`lineage_columns()`, read by `macros/bronze.sql`), so they are
+named in one place.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import json
 import re
 from pathlib import Path
 
-from orchestration.landing.declarations import SILVER_SHAPES, SourceSpecError, load_source_specs
+from orchestration.platform.declarations import SILVER_SHAPES, SourceSpecError, load_source_specs
+from orchestration.platform.lake_layout import lineage_sql_types
 
 GENERATED = Path("macros") / "declared" / "silver_inputs.sql"
+GENERATED_LINEAGE = Path("macros") / "declared" / "lineage_columns.sql"
 CONFORMED = Path("models") / "intermediate" / "conformed"
 CONFORMANCE_LOOKUPS = (
     "age_bands",
@@ -90,9 +94,27 @@ def render(inputs: dict[str, list[dict]]) -> str:
 
 
 def write_silver_inputs(dbt_project_dir: Path) -> Path:
-    """Write the macro when its content changes (an unchanged file keeps dbt's partial parse)."""
-    path = dbt_project_dir / GENERATED
-    text = render(silver_inputs(dbt_project_dir))
+    return write_if_changed(dbt_project_dir / GENERATED, render(silver_inputs(dbt_project_dir)))
+
+
+def render_lineage() -> str:
+    columns = json.dumps([list(column) for column in lineage_sql_types()])
+    return (
+        "{#- Written by `hub prepare` from the lineage columns landing adds to every bronze\n"
+        "    row (orchestration/platform/lake_layout.py); not edited by hand, not versioned. -#}\n"
+        "{% macro lineage_columns() -%}\n"
+        f"    {{{{ return({columns}) }}}}\n"
+        "{%- endmacro %}\n"
+    )
+
+
+def write_lineage_columns(dbt_project_dir: Path) -> Path:
+    return write_if_changed(dbt_project_dir / GENERATED_LINEAGE, render_lineage())
+
+
+def write_if_changed(path: Path, text: str) -> Path:
+    """Write a generated macro when its content changes (an unchanged file keeps dbt's
+    partial parse)."""
     if not path.exists() or path.read_text() != text:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

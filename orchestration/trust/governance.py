@@ -9,7 +9,7 @@ marts.yml         the gold marts that may leave the hub, their tier and their pr
 Validation collects every problem before failing, and each message names the file, the entry,
 the field and what to do, so a steward fixes the declarations in one pass. The data sets and
 their contributors are declared once, in the data set declarations (meta.hub of each staging
-folder's sources file, orchestration/landing/declarations.py); these files refer to them by id.
+folder's sources file, orchestration/platform/declarations.py); these files refer to them by id.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from orchestration.landing.declarations import (
+from orchestration.platform.declarations import (
     YAML_LOADER,
     SourceSpec,
     load_source_specs,

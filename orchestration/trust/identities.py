@@ -20,8 +20,8 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from orchestration.landing.declarations import SourceSpec
-from orchestration.landing.landing import API_FORMAT
+from adapters.registry import API_FORMAT
+from orchestration.platform.declarations import SourceSpec
 from orchestration.platform.lake_layout import DELIVERY_SEPARATOR
 from orchestration.platform.objectstore import Identity, bucket_action
 from orchestration.platform.settings import PIPELINE_KEYS, development_secrets

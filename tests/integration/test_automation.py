@@ -15,8 +15,8 @@ from orchestration.automation.sensors import (
     keys_to_run,
     selection_for,
 )
-from orchestration.landing.declarations import load_source_specs
 from orchestration.landing.landing import land_source
+from orchestration.platform.declarations import load_source_specs
 from orchestration.platform.resources import LakeResource
 from orchestration.platform.settings import DBT_PROJECT_DIR
 

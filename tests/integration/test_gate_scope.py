@@ -6,9 +6,9 @@ data set: no Dagster run is needed to see which delivery is held and why.
 
 import pytest
 
-from orchestration.landing.declarations import load_source_specs
 from orchestration.landing.gates import GE_CHECK, gates_for
 from orchestration.landing.landing import land_source
+from orchestration.platform.declarations import load_source_specs
 from orchestration.platform.resources import LakeResource
 from orchestration.platform.settings import DBT_PROJECT_DIR
 

@@ -16,9 +16,9 @@ from hub_runs import dbt_results, run_full_refresh
 from session_store import HubEnvironment
 
 from infra.demo.manifest import EstateManifest
-from orchestration.landing.declarations import load_source_specs
 from orchestration.landing.landing import read_last_landing
 from orchestration.landing.quarantine import quarantined_rows
+from orchestration.platform.declarations import load_source_specs
 from orchestration.platform.resources import open_duckdb
 from orchestration.platform.settings import DBT_PROJECT_DIR, REPO_ROOT
 from orchestration.platform.settings import ObjectStore as StoreSettings

@@ -2,9 +2,9 @@
 
 import pytest
 
-from orchestration.landing.declarations import ContributorFeed, SourceSpec
 from orchestration.landing.landing import land_source
 from orchestration.landing.quarantine import quarantine_summary, quarantined_rows
+from orchestration.platform.declarations import ContributorFeed, SourceSpec
 from orchestration.platform.resources import open_duckdb
 
 pytestmark = pytest.mark.integration

@@ -14,10 +14,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from infra.demo.generate import generate_estate
-from orchestration.landing.declarations import load_source_specs
 from orchestration.landing.gates import gates_for
 from orchestration.landing.landing import land_source
 from orchestration.landing.quarantine import quarantined_rows
+from orchestration.platform.declarations import load_source_specs
 from orchestration.platform.resources import LakeResource, open_duckdb
 from orchestration.platform.settings import DBT_PROJECT_DIR
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.landing.declarations import CONTRIBUTOR_KINDS, load_source_specs
+from orchestration.platform.declarations import CONTRIBUTOR_KINDS, load_source_specs
 from orchestration.platform.settings import DBT_PROJECT_DIR
 
 CRITERIA = {

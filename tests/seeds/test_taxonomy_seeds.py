@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
-from orchestration.landing.declarations import load_source_specs
+from orchestration.platform.declarations import load_source_specs
 from orchestration.platform.settings import DBT_PROJECT_DIR
 
 INTERVENTIONS = ("prevention", "protection", "prosecution")

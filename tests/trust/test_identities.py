@@ -11,7 +11,7 @@ import pytest
 import s3fs
 from botocore.config import Config
 
-from orchestration.landing.declarations import ContributorFeed, SourceSpec
+from orchestration.platform.declarations import ContributorFeed, SourceSpec
 from orchestration.platform.objectstore import DEFAULT_PORTS, ObjectStore, free_ports
 from orchestration.trust.audit import audit_bucket, ensure_audit_bucket
 from orchestration.trust.governance import load_governance

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from orchestration.landing.declarations import ContributorFeed, SourceSpec
 from orchestration.landing.landing import land_source
+from orchestration.platform.declarations import ContributorFeed, SourceSpec
 from orchestration.trust.audit import AuditLog
 from orchestration.trust.withdrawals import WITHDRAWALS_KEY, withdraw, withdrawn_contributors
 

@@ -14,7 +14,7 @@ import pytest
 
 from orchestration.engineering import tools as engineer_tools
 from orchestration.engineering.tools import EngineerToolError, Finding
-from orchestration.landing.declarations import ContributorFeed, SourceSpec, load_source_specs
+from orchestration.platform.declarations import ContributorFeed, SourceSpec, load_source_specs
 from orchestration.platform.settings import DBT_PROJECT_DIR, DEVELOPMENT_KEYS_FILE
 from orchestration.trust.governance import load_governance
 

@@ -4,8 +4,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.landing.declarations import SourceSpec
 from orchestration.landing.gates import GE_CHECK, PANDERA_CHECK, gates_for, key_relation
+from orchestration.platform.declarations import SourceSpec
 
 
 def spec(name: str) -> SourceSpec:

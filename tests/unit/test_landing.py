@@ -9,13 +9,13 @@ import fsspec
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.landing.declarations import ContributorFeed, SourceSpec
 from orchestration.landing.landing import (
     LINEAGE_COLUMNS,
     GateVerdict,
     land_source,
     read_last_landing,
 )
+from orchestration.platform.declarations import ContributorFeed, SourceSpec
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 CSV = b"screening_id,concern_level\nS1,possible\nS2,no_concern\nS3,clear_concern\n"

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs, urlparse
 import fsspec
 import pytest
 
-from orchestration.landing.declarations import ContributorFeed, SourceSpec
 from orchestration.landing.landing import land_source
+from orchestration.platform.declarations import ContributorFeed, SourceSpec
 
 CASES = [{"case_id": f"C{i}", "state": "TX"} for i in range(5)]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -21,7 +21,7 @@ from fpdf import FPDF
 from adapters.registry import read_object
 from infra.demo.writers import WRITERS, open_sink, write_xlsx
 from orchestration.engineering.proposal import ProposalError, draft, main, run
-from orchestration.landing.declarations import load_source_specs, parse_source_file
+from orchestration.platform.declarations import load_source_specs, parse_source_file
 from orchestration.platform.settings import DBT_PROJECT_DIR
 
 STAMP = dt.datetime(2024, 6, 5, 6, 0)

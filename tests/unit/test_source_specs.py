@@ -3,7 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.landing.declarations import SourceSpecError, load_source_specs, parse_source_file
+from orchestration.platform.declarations import (
+    SourceSpecError,
+    load_source_specs,
+    parse_source_file,
+)
 from orchestration.platform.settings import DBT_PROJECT_DIR
 
 VALID = """

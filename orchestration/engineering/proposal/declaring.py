@@ -2,7 +2,7 @@
 what the data set is (grain, scope, cadence, standard), and how it reaches silver.
 
 Silver fields are written as the declared conformance reads them (macros/conform_to_silver.sql,
-orchestration/landing/declarations.py): a staging column, or one conversion of it (a code seed,
+orchestration/platform/declarations.py): a staging column, or one conversion of it (a code seed,
 an age, an age range, a country, a state). Measures of aggregate tables go under `measures`
 with a unit; cells are the taxonomy cells the records feed, proposed from the rules the seeds
 already hold for the codes the records carry, or from the words of the file when no code does.
@@ -25,7 +25,7 @@ from orchestration.engineering.proposal.vocabulary import (
     state_abbreviations,
     taxonomy,
 )
-from orchestration.landing.declarations import SourceSpecError, load_source_specs
+from orchestration.platform.declarations import SourceSpecError, load_source_specs
 from orchestration.platform.settings import DBT_PROJECT_DIR, REPO_ROOT
 
 SEEDS_DIR = REPO_ROOT / "taxonomy_seeds"
