@@ -18,7 +18,7 @@ import pyarrow.orc as orc
 import pyarrow.parquet as pq
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult
-from adapters.conform import conform, plan_columns
+from adapters.column_plan import apply_plan, plan_columns
 from adapters.streams import peek, seekable_copy
 
 
@@ -59,7 +59,7 @@ def typed_batches(
             if not part.num_rows and emitted:
                 continue
             first = rows_read + start + 1
-            landed, rejections = conform(
+            landed, rejections = apply_plan(
                 part,
                 plan,
                 options,
@@ -74,7 +74,7 @@ def typed_batches(
             yield AdapterResult(landed, rejections, dict(report))
         rows_read += table.num_rows
     if not emitted:
-        landed, _ = conform(schema.empty_table(), plan, options, source_name, str, str)
+        landed, _ = apply_plan(schema.empty_table(), plan, options, source_name, str, str)
         report.update(totals)
         yield AdapterResult(landed, [], dict(report))
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult, Rejection
-from adapters.conform import ColumnPlan, conform, header_from_rows, plan_columns
+from adapters.column_plan import ColumnPlan, apply_plan, header_from_rows, plan_columns
 from adapters.streams import human_bytes, peek, utf8_text
 
 FORMAT_DELIMITERS: dict[str, str | None] = {"csv": ",", "tsv": "\t", "psv": "|", "delimited": None}
@@ -201,7 +201,7 @@ def read_delimited(
     if len(head) < _HEAD_BYTES and not head[header_bytes:].strip():
         # A header and no rows: a valid empty delivery, which pyarrow would call empty.
         empty = pa.table([pa.array([], pa.string()) for _ in plan.names], names=plan.read_names)
-        landed, _ = conform(empty, plan, options, source_name, lambda i: None, str)
+        landed, _ = apply_plan(empty, plan, options, source_name, lambda i: None, str)
         yield AdapterResult(landed, [], {**report, "rows": 0, "rejected": 0})
         return
     yield from _stream_rows(text_stream, options, source_name, plan, delimiter, report)
@@ -271,7 +271,7 @@ def _stream_rows(
             table, positions, undecodable = _decode(
                 pa.Table.from_batches([batch]), line_of, source_name, delimiter, options, report
             )
-            landed, mistyped = conform(
+            landed, mistyped = apply_plan(
                 table,
                 plan,
                 options,
@@ -292,7 +292,7 @@ def _stream_rows(
             empty = pa.table(
                 [pa.array([], pa.string()) for _ in plan.read_names], names=plan.read_names
             )
-            landed, _ = conform(empty, plan, options, source_name, lambda i: None, str)
+            landed, _ = apply_plan(empty, plan, options, source_name, lambda i: None, str)
             total_rejected += len(invalid)
             report.update(rows=total_rows, rejected=total_rejected)
             yield AdapterResult(landed, list(invalid), dict(report))

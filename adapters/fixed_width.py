@@ -19,7 +19,7 @@ import pyarrow as pa
 import yaml
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult, Rejection
-from adapters.conform import conform, plan_columns
+from adapters.column_plan import apply_plan, plan_columns
 from adapters.streams import utf8_text
 
 
@@ -172,7 +172,7 @@ def _batch(
         ],
         names=plan.read_names,
     )
-    landed, mistyped = conform(
+    landed, mistyped = apply_plan(
         table,
         plan,
         options,

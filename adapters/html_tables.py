@@ -14,7 +14,7 @@ import lxml.html
 from lxml import etree
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult
-from adapters.conform import clean_name
+from adapters.column_plan import clean_name
 from adapters.records import grid_batches
 
 

@@ -16,7 +16,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult
-from adapters.conform import clean_name
+from adapters.column_plan import clean_name
 from adapters.records import grid_batches
 from adapters.streams import seekable_copy
 

@@ -13,7 +13,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult, Rejection
-from adapters.conform import ColumnPlan, conform, header_from_rows, plan_columns, string_table
+from adapters.column_plan import (
+    ColumnPlan,
+    apply_plan,
+    header_from_rows,
+    plan_columns,
+    string_table,
+)
 
 
 def scalar_text(value: Any) -> str | None:
@@ -105,7 +111,7 @@ class RecordBatcher:
         rows = [[row.get(name) for name in names] for row in self._rows]
         table = string_table(rows, names)
         lines, originals = self._lines, self._originals
-        landed, mistyped = conform(
+        landed, mistyped = apply_plan(
             table,
             self.plan,
             self.options,
@@ -169,7 +175,7 @@ def grid_batches(
         table = string_table(batch, plan.read_names)
         batch_lines = list(lines)
         originals = [json.dumps(list(cells), ensure_ascii=False) for cells in batch]
-        landed, mistyped = conform(
+        landed, mistyped = apply_plan(
             table,
             plan,
             options,

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult
-from adapters.conform import conform, header_from_rows, plan_columns
+from adapters.column_plan import apply_plan, header_from_rows, plan_columns
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Office keeps an encrypted OOXML workbook inside an OLE container with this stream.
@@ -116,7 +116,7 @@ def read_spreadsheet(
     while True:
         part = body.slice(start, options.batch_rows)
         part_positions = positions[start : start + options.batch_rows]
-        landed, rejections = conform(
+        landed, rejections = apply_plan(
             part,
             plan,
             options,

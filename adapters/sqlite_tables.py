@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult
-from adapters.conform import conform, plan_columns, string_table
+from adapters.column_plan import apply_plan, plan_columns, string_table
 from adapters.streams import local_path
 
 _ALLOWED = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
@@ -95,7 +95,7 @@ def _read(
         if not rows and first > 1:
             break
         table = string_table(rows, plan.read_names)
-        landed, rejections = conform(
+        landed, rejections = apply_plan(
             table,
             plan,
             options,

@@ -16,7 +16,7 @@ from typing import Any, BinaryIO
 import pyreadstat
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult
-from adapters.conform import conform, plan_columns
+from adapters.column_plan import apply_plan, plan_columns
 from adapters.streams import local_path
 
 READERS: dict[str, tuple[Callable[..., Any], str]] = {
@@ -68,7 +68,7 @@ def read_statistical(
                 )
             elif table.num_rows == 0:
                 break
-            landed, rejections = conform(
+            landed, rejections = apply_plan(
                 table,
                 plan,
                 options,

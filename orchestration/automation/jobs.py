@@ -31,7 +31,7 @@ def jobs() -> dg.Definitions:
         # definitions again (about 13 s here): a screenings run of 25 assets on a small hub
         # took 113-132 s that way (one of the two runs failed in a step opening the
         # warehouse) against 42.5 s in one process. Scaling out swaps in another executor
-        # here (DESIGN: scale).
+        # here.
         executor=in_process_recording_worker,
         jobs=[full_refresh],
         schedules=[

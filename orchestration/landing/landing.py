@@ -142,44 +142,7 @@ def land_source(
     With a `gate`, each new or changed object is published to bronze only if the gate passes;
     otherwise it is held and its previous version, if any, stays.
     """
-    now = now or datetime.now(UTC)
-    ledger = _read_ledger(fs, lake_bucket, spec.name)
-    withdrawn = withdrawn_contributors(fs, lake_bucket)
-    outcomes: list[DeliveryOutcome] = [
-        outcome
-        for feed in spec.contributors.values()
-        if feed.format == API_FORMAT and feed.contributor not in withdrawn
-        for outcome in [_snapshot_api(spec, feed, fs, raw_bucket, now)]
-        if outcome is not None
-    ]
-    present: set[str] = set()
-    planned: list[DeliveryOutcome | _Pending] = []
-    for key, version in _list_raw(fs, raw_bucket, spec.name):
-        if is_withdrawn(key, withdrawn):
-            # Raw stays as delivered, but a withdrawn contributor's objects count as absent,
-            # so they never land again and whatever bronze still holds of them is removed.
-            continue
-        present.add(f"{raw_bucket}/{key}")
-        planned.append(_plan_one(spec, raw_bucket, key, version, ledger))
-    pending = [item for item in planned if isinstance(item, _Pending)]
-    if pending and gate is not None and hasattr(gate, "prepare"):
-        gate.prepare()  # something will be gated: let the gate load while the first parses
-    with _Downloads(fs, [item.raw_uri for item in pending]) as downloads:
-        for item in planned:
-            if isinstance(item, _Pending):
-                item = _land_pending(item, fs, lake_bucket, now, gate, downloads)
-            outcomes.append(item)
-    removed = sorted(set(ledger) - present)
-    for key in removed:
-        _remove_landed(fs, lake_bucket, ledger.pop(key))
-    for outcome in outcomes:
-        if outcome.status == "landed":
-            ledger[outcome.raw_key] = asdict(outcome)
-    _write_ledger(fs, lake_bucket, spec.name, ledger)
-    newest = max((entry["ingested_at"] for entry in ledger.values()), default=None)
-    report = LandingReport(spec.name, outcomes, removed, newest)
-    _write_json(fs, f"{lake_bucket}/{lake_layout.last_landing_key(spec.name)}", asdict(report))
-    return report
+    return _Landing(spec, fs, raw_bucket, lake_bucket, now or datetime.now(UTC), gate).run()
 
 
 @dataclass(frozen=True)
@@ -192,81 +155,161 @@ class _Pending:
     feed: ContributorFeed
 
 
-def _plan_one(
-    spec: SourceSpec, raw_bucket: str, key: str, version: str, ledger: dict[str, dict]
-) -> DeliveryOutcome | _Pending:
-    """What to do with one raw object: its outcome already (failed, ignored, unchanged), or
-    pending, to be read."""
-    raw_uri = f"{raw_bucket}/{key}"
-    try:
-        raw = lake_layout.parse_raw_key(key)
-    except LayoutError as error:
-        return DeliveryOutcome(raw_uri, "", "", "failed", version=version, error=str(error))
-    feed = spec.feed_for(raw.contributor)
-    if feed is None:
-        return DeliveryOutcome(
-            raw_uri,
-            raw.delivery,
-            raw.contributor,
-            "failed",
-            version=version,
-            error=f"{raw_uri}: contributor {raw.contributor!r} is not declared for "
-            f"{spec.name}; add it under meta.hub.contributors in {spec.declared_in.name} or "
-            "move the file",
-        )
-    if not feed.accepts(raw.file_name):
-        return DeliveryOutcome(raw_uri, raw.delivery, raw.contributor, "ignored", version=version)
-    previous = ledger.get(raw_uri)
-    # an unchanged object lands again when its contributor's declaration changed (a rename, a
-    # type), so bronze always has the shape the declaration gives
-    if (
-        previous
-        and previous.get("version") == version
-        and previous.get("declaration") == feed.fingerprint
-    ):
-        return DeliveryOutcome(**{**previous, "status": "unchanged"})
-    return _Pending(raw, raw_uri, version, feed)
+@dataclass
+class _Landing:
+    """One landing of one data set. Its steps, in order: plan each raw object (already
+    landed, to ignore, or pending), then for each pending one read it into a candidate,
+    gate the candidate, publish it with its quarantine, and record the outcome in the ledger."""
 
+    spec: SourceSpec
+    fs: Any
+    raw_bucket: str
+    lake_bucket: str
+    now: datetime
+    gate: Gate | None
 
-def _land_pending(
-    item: _Pending,
-    fs: Any,
-    lake_bucket: str,
-    now: datetime,
-    gate: Gate | None,
-    downloads: _Downloads,
-) -> DeliveryOutcome:
-    # an API contributor's pulls are kept in raw as Parquet snapshots; land those as Parquet
-    read_format, read_options = (
-        ("parquet", {}) if item.feed.format == API_FORMAT else (item.feed.format, item.feed.options)
-    )
-    # a failed download is the object store's (the step's retry policy handles it)
-    local_raw, sha256 = downloads.take(item.raw_uri)
-    try:
-        landed = _parse_and_write(
-            fs, item.raw, item.raw_uri, local_raw, sha256, read_format, read_options,
-            lake_bucket, item.version, now, gate,
-        )  # fmt: skip
-        landed.declaration = item.feed.fingerprint
-        return landed
-    except Exception as error:
-        # An adapter that raises anything but its own AdapterError on a contributor's bytes
-        # fails this delivery alone, not the landing of the others or the run's models; the
-        # next landing tries it again (a failed delivery is not in the ledger).
-        message = (
-            str(error)
-            if isinstance(error, AdapterError)
-            else f"{item.raw_uri}: could not be read ({type(error).__name__}: {error}); the "
-            "raw object is untouched and its previous version stays in bronze. Report the "
-            "file to the hub's maintainers with this message"
+    def run(self) -> LandingReport:
+        fs, spec = self.fs, self.spec
+        ledger = _read_ledger(fs, self.lake_bucket, spec.name)
+        withdrawn = withdrawn_contributors(fs, self.lake_bucket)
+        outcomes: list[DeliveryOutcome] = [
+            outcome
+            for feed in spec.contributors.values()
+            if feed.format == API_FORMAT and feed.contributor not in withdrawn
+            for outcome in [_snapshot_api(spec, feed, fs, self.raw_bucket, self.now)]
+            if outcome is not None
+        ]
+        present: set[str] = set()
+        planned: list[DeliveryOutcome | _Pending] = []
+        for key, version in _list_raw(fs, self.raw_bucket, spec.name):
+            if is_withdrawn(key, withdrawn):
+                # Raw stays as delivered, but a withdrawn contributor's objects count as
+                # absent, so they never land again and whatever bronze still holds of them
+                # is removed.
+                continue
+            present.add(f"{self.raw_bucket}/{key}")
+            planned.append(self.plan(key, version, ledger))
+        pending = [item for item in planned if isinstance(item, _Pending)]
+        if pending and self.gate is not None and hasattr(self.gate, "prepare"):
+            self.gate.prepare()  # something will be gated: let it load while the first parses
+        with _Downloads(fs, [item.raw_uri for item in pending]) as downloads:
+            for item in planned:
+                if isinstance(item, _Pending):
+                    item = self.land(item, *downloads.take(item.raw_uri))
+                outcomes.append(item)
+        removed = sorted(set(ledger) - present)
+        for key in removed:
+            _remove_landed(fs, self.lake_bucket, ledger.pop(key))
+        for outcome in outcomes:
+            if outcome.status == "landed":
+                ledger[outcome.raw_key] = asdict(outcome)
+        _write_ledger(fs, self.lake_bucket, spec.name, ledger)
+        newest = max((entry["ingested_at"] for entry in ledger.values()), default=None)
+        report = LandingReport(spec.name, outcomes, removed, newest)
+        _write_json(
+            fs, f"{self.lake_bucket}/{lake_layout.last_landing_key(spec.name)}", asdict(report)
         )
+        return report
+
+    def plan(self, key: str, version: str, ledger: dict[str, dict]) -> DeliveryOutcome | _Pending:
+        """What to do with one raw object: its outcome already (failed, ignored, unchanged),
+        or pending, to be read."""
+        raw_uri = f"{self.raw_bucket}/{key}"
+        try:
+            raw = lake_layout.parse_raw_key(key)
+        except LayoutError as error:
+            return DeliveryOutcome(raw_uri, "", "", "failed", version=version, error=str(error))
+        feed = self.spec.feed_for(raw.contributor)
+        if feed is None:
+            return DeliveryOutcome(
+                raw_uri,
+                raw.delivery,
+                raw.contributor,
+                "failed",
+                version=version,
+                error=f"{raw_uri}: contributor {raw.contributor!r} is not declared for "
+                f"{self.spec.name}; add it under meta.hub.contributors in "
+                f"{self.spec.declared_in.name} or move the file",
+            )
+        if not feed.accepts(raw.file_name):
+            return DeliveryOutcome(
+                raw_uri, raw.delivery, raw.contributor, "ignored", version=version
+            )
+        previous = ledger.get(raw_uri)
+        # an unchanged object lands again when its contributor's declaration changed (a
+        # rename, a type), so bronze always has the shape the declaration gives
+        if (
+            previous
+            and previous.get("version") == version
+            and previous.get("declaration") == feed.fingerprint
+        ):
+            return DeliveryOutcome(**{**previous, "status": "unchanged"})
+        return _Pending(raw, raw_uri, version, feed)
+
+    def land(self, item: _Pending, local_raw: Path, sha256: str) -> DeliveryOutcome:
+        """Read one pending object into a candidate, gate it, and publish it with its
+        quarantine when the gate passes. A failed download is the object store's (the step's
+        retry policy handles it); a delivery that cannot be read fails alone."""
+        raw, raw_uri = item.raw, item.raw_uri
+        # an API contributor's pulls are kept in raw as Parquet snapshots; land those as such
+        read_format, read_options = (
+            ("parquet", {})
+            if item.feed.format == API_FORMAT
+            else (item.feed.format, item.feed.options)
+        )
+        try:
+            with tempfile.TemporaryDirectory(prefix="hub-landing-") as workdir:
+                candidate = parse_candidate(
+                    local_raw, raw, raw_uri, sha256, read_format, read_options, self.now,
+                    Path(workdir) / "bronze.parquet",
+                )  # fmt: skip
+                verdict = self.gate(raw, candidate.path) if self.gate else GateVerdict(True)
+                if verdict.passed:
+                    self.fs.put_file(
+                        str(candidate.path), f"{self.lake_bucket}/{lake_layout.bronze_key(raw)}"
+                    )
+                    _write_quarantine(
+                        self.fs, self.lake_bucket, raw, raw_uri, candidate.rejections, self.now,
+                        workdir,
+                    )  # fmt: skip
+        except Exception as error:
+            # An adapter that raises anything but its own AdapterError on a contributor's
+            # bytes fails this delivery alone, not the landing of the others or the run's
+            # models; the next landing tries it again (a failed delivery is not in the ledger).
+            message = (
+                str(error)
+                if isinstance(error, AdapterError)
+                else f"{raw_uri}: could not be read ({type(error).__name__}: {error}); the "
+                "raw object is untouched and its previous version stays in bronze. Report the "
+                "file to the hub's maintainers with this message"
+            )
+            return DeliveryOutcome(
+                raw_uri, raw.delivery, raw.contributor, "failed", version=item.version,
+                error=message,
+            )  # fmt: skip
         return DeliveryOutcome(
-            item.raw_uri,
-            item.raw.delivery,
-            item.raw.contributor,
-            "failed",
+            raw_key=raw_uri,
+            delivery=raw.delivery,
+            contributor=raw.contributor,
+            status="landed" if verdict.passed else "held",
+            rows=candidate.rows,
+            rejected=len(candidate.rejections),
             version=item.version,
-            error=message,
+            sha256=sha256,
+            ingested_at=self.now.isoformat(),
+            rejection_reasons=dict(
+                Counter(_reason_kind(r.reason, raw_uri) for r in candidate.rejections)
+            ),
+            report=_json_safe(candidate.report),
+            columns=candidate.columns,
+            gate_results=_json_safe(verdict.results),
+            warnings=[
+                f"{raw_uri}: column {column!r} has {count:,} value(s) holding a NUL byte, "
+                "landed as sent; NUL is rarely meant, so ask the contributor whether the "
+                "export is right"
+                for column, count in sorted(candidate.nul_bytes.items())
+            ],
+            declaration=item.feed.fingerprint,
         )
 
 
@@ -363,51 +406,6 @@ def parse_candidate(
         raise AdapterError(raw_uri, "the adapter returned no table; the object was not landed")
     columns = [n for n in writer.schema.names if n not in LINEAGE_COLUMNS]
     return Candidate(destination, rows, rejections, report, columns, nul_bytes)
-
-
-def _parse_and_write(
-    fs: Any,
-    raw: RawObject,
-    raw_uri: str,
-    local_raw: Path,
-    sha256: str,
-    format: str | None,
-    options: dict[str, Any],
-    lake_bucket: str,
-    version: str,
-    now: datetime,
-    gate: Gate | None,
-) -> DeliveryOutcome:
-    with tempfile.TemporaryDirectory(prefix="hub-landing-") as workdir:
-        candidate = parse_candidate(
-            local_raw, raw, raw_uri, sha256, format, options, now, Path(workdir) / "bronze.parquet"
-        )
-        verdict = gate(raw, candidate.path) if gate else GateVerdict(passed=True)
-        if verdict.passed:
-            fs.put_file(str(candidate.path), f"{lake_bucket}/{lake_layout.bronze_key(raw)}")
-            _write_quarantine(fs, lake_bucket, raw, raw_uri, candidate.rejections, now, workdir)
-    return DeliveryOutcome(
-        raw_key=raw_uri,
-        delivery=raw.delivery,
-        contributor=raw.contributor,
-        status="landed" if verdict.passed else "held",
-        rows=candidate.rows,
-        rejected=len(candidate.rejections),
-        version=version,
-        sha256=sha256,
-        ingested_at=now.isoformat(),
-        rejection_reasons=dict(
-            Counter(_reason_kind(r.reason, raw_uri) for r in candidate.rejections)
-        ),
-        report=_json_safe(candidate.report),
-        columns=candidate.columns,
-        gate_results=_json_safe(verdict.results),
-        warnings=[
-            f"{raw_uri}: column {column!r} has {count:,} value(s) holding a NUL byte, landed as "
-            "sent; NUL is rarely meant, so ask the contributor whether the export is right"
-            for column, count in sorted(candidate.nul_bytes.items())
-        ],
-    )
 
 
 def _snapshot_api(

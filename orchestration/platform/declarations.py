@@ -29,7 +29,7 @@ contributor's deliveries, the trust gets who may deliver it, and the catalog the
                       format: csv
                       files: "*.csv"
                       options: {encoding: utf-8}
-                  silver:            # optional: conform by declaration (macros/conform.sql)
+                  silver:            # optional: conform by declaration (macros/conform_to_silver.sql)
                     shape: person_records
                     from: stg_screenings__screenings
                     fields: {event_date: screened_on, sex: {code: sex_codes, column: sex}}
@@ -339,7 +339,7 @@ def _parse_jurisdiction(entry: str, value: Any) -> Jurisdiction:
 
 
 def _parse_silver(where: str, silver: Any) -> dict[str, Any] | None:
-    """Check the shape of a declared conformance; macros/conform.sql compiles it."""
+    """Check the shape of a declared conformance; macros/conform_to_silver.sql compiles it."""
     if silver is None:
         return None
     entry = f"{where}: meta.hub.silver"

@@ -1,4 +1,5 @@
-"""The worked example in the README ("Scoring, a worked example"), computed by the real models."""
+"""The worked example in docs/analyst.md ("Scoring, a worked example"), computed by the real
+models."""
 
 import csv
 

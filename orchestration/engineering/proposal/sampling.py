@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 
 from adapters.base import AdapterError, AdapterOptions, AdapterResult
-from adapters.conform import header_from_rows, plan_columns
+from adapters.column_plan import header_from_rows, plan_columns
 from adapters.delimited import FORMAT_DELIMITERS, sniff_delimiter
 from adapters.json_records import load_document
 from adapters.registry import EXTENSIONS, detect_format, read_batches

@@ -1,7 +1,7 @@
 """Steps every adapter applies after parsing: column names, drift, missing codes, types.
 
 An adapter decides its column plan once per object (from the header, the first batch or
-the file's own schema) and then conforms each batch with it, so all batches share one
+the file's own schema) and then applies it to each batch, so all batches share one
 schema. A value that does not fit its declared type rejects its row, with the row's line
 and original text, instead of failing the object.
 """
@@ -208,7 +208,7 @@ def _cast_declared(
     return text, "text"
 
 
-def conform(
+def apply_plan(
     table: pa.Table,
     plan: ColumnPlan,
     options: AdapterOptions,
