@@ -27,6 +27,7 @@ lint: setup
 
 test: lint
 	@sh infra/install_chromium.sh || echo "chromium could not be installed; the browser test will say so"
+	$(UV) run mkdocs build --strict --site-dir .hub/site
 	$(UV) run pytest
 
 stop: setup
