@@ -42,8 +42,8 @@ from rich.table import Table
 
 from orchestration.engineering import tools as engineer_tools
 from orchestration.engineering.tools import EngineerToolError
-from orchestration.platform.declarations import SourceSpecError
 from orchestration.platform import lake_layout
+from orchestration.platform.declarations import SourceSpecError
 from orchestration.platform.settings import (
     REPO_ROOT,
     ObjectStore,
@@ -499,8 +499,8 @@ def _cell_text(cell: heatmap.CellScore) -> str:
 
 
 def summary() -> None:
-    from orchestration.platform.declarations import load_source_specs
     from orchestration.landing.landing import read_last_landing
+    from orchestration.platform.declarations import load_source_specs
     from orchestration.platform.settings import DBT_PROJECT_DIR
 
     fs = _filesystem()
@@ -539,8 +539,8 @@ def summary() -> None:
 
 
 def quarantine(data_set: str | None, limit: int) -> int:
-    from orchestration.platform.declarations import load_source_specs
     from orchestration.landing.quarantine import quarantine_summary, quarantined_rows
+    from orchestration.platform.declarations import load_source_specs
     from orchestration.platform.resources import open_duckdb
     from orchestration.platform.settings import DBT_PROJECT_DIR
 
