@@ -1,5 +1,10 @@
 """pandera gates over polars frames, reported in the same `GateResult` as the GX gates.
 
+`frame_schema` derives the schema of a frame as landing hands it to the gates from what is
+stated elsewhere, never restating it: the lineage columns and their types come from the lake
+layout, and each column a contributor declares under `types:` must have the dtype the
+adapters give that type. `validate_frame` checks a frame against such a schema.
+
 A LazyFrame stays lazy: pandera validates only the schema of a LazyFrame by default, so the
 gate asks for data checks too, and each check runs as a polars query that returns only the
 failing values. Failures are collected, never raised.
@@ -7,16 +12,20 @@ failing values. Failures are collected, never raised.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import replace
+from typing import Any
 
 import pandera.polars as pa
 import polars as pl
 from pandera.api.checks import Check
 from pandera.config import ValidationDepth, config_context
+from pandera.engines import polars_engine
 from pandera.errors import SchemaError, SchemaErrorReason, SchemaErrors
 
+from adapters.column_plan import _TYPE_ALIASES
 from expectations.gate_result import MAX_EXAMPLES, ExpectationOutcome, GateResult
+from orchestration.platform.lake_layout import LINEAGE_SCHEMA, REQUIRED_LINEAGE
 
 # pandera's own checks, reported under the names its failure cases use.
 _BUILT_IN_CHECKS = {
@@ -32,31 +41,87 @@ ROW_LOCATOR = ("_raw_key", "_row_number")
 CheckKey = tuple[str | None, str]
 
 
+class AnyDatetime(polars_engine.DateTime):
+    """A date-time at any precision and in any time zone: the adapters parse text to
+    microseconds (in UTC when it carries an offset) and keep a columnar source's own."""
+
+    def check(self, pandera_dtype: Any, data_container: Any = None) -> bool:
+        try:
+            return isinstance(polars_engine.Engine.dtype(pandera_dtype).type, pl.Datetime)
+        except TypeError:
+            return False
+
+    def __str__(self) -> str:
+        return "Datetime(any time unit and zone)"
+
+
+# The dtype adapters/column_plan.py casts a column of each declared type to. A column
+# declared `string` keeps the type its source sent, so its type is not checked.
+LANDED_DTYPES: dict[str, Any] = {
+    "integer": pl.Int64,
+    "float": pl.Float64,
+    "boolean": pl.Boolean,
+    "date": pl.Date,
+    "datetime": AnyDatetime(),
+}
+
+
+def frame_schema(types: Mapping[str, str] | None = None) -> pa.DataFrameSchema:
+    """The schema of a delivery as its contributor's adapter read it, with lineage added.
+
+    Every lineage column is there with its lake-layout type, non-null where the layout
+    requires it, row numbers counting from 1. Each column in `types` (the contributor's
+    declared `types:`) has the dtype landing gives that type; it may be null, and absent, as
+    the adapters skip a declared column a delivery lacks. Other columns are not checked.
+    """
+    lineage = pl.from_arrow(LINEAGE_SCHEMA.empty_table()).schema
+    columns = {
+        name: pa.Column(
+            dtype,
+            nullable=name not in REQUIRED_LINEAGE,
+            checks=pa.Check.ge(1) if name == "_row_number" else None,
+        )
+        for name, dtype in lineage.items()
+    }
+    for name, declared in (types or {}).items():
+        dtype = _landed_dtype(name, declared)
+        if dtype is not None and name not in columns:
+            columns[name] = pa.Column(dtype, nullable=True, required=False)
+    return pa.DataFrameSchema(columns, name="landed frame")
+
+
+def _landed_dtype(column: str, declared: str) -> Any:
+    type_name = _TYPE_ALIASES.get(str(declared).lower())
+    if type_name is None:
+        raise ValueError(
+            f"column {column!r}: unknown declared type {declared!r} under `types:`; use one "
+            f"of {sorted(set(_TYPE_ALIASES.values()))}"
+        )
+    return LANDED_DTYPES.get(type_name)
+
+
 def validate_frame(
     frame: pl.LazyFrame | pl.DataFrame,
-    model: type[pa.DataFrameModel],
+    schema: pa.DataFrameSchema,
     *,
     relation: str | None = None,
 ) -> GateResult:
-    """Validate `frame` with the pandera polars `model`; every check that ran is one outcome.
+    """Validate `frame` with the pandera polars `schema`; every check that ran is one outcome.
 
-    `relation` names the frame in the result (default: the model's module and name).
+    `relation` names the frame in the result (default: the schema's name).
     """
-    schema = model.to_schema()
     with config_context(validation_depth=ValidationDepth.SCHEMA_AND_DATA):
         try:
-            model.validate(frame, lazy=True)
+            schema.validate(frame, lazy=True)
             errors: list[SchemaError] = []
         except SchemaErrors as raised:
             errors = list(raised.schema_errors)
     row_count = _row_count(frame)
+    present = set(frame.collect_schema().names())
     failed = {_failure_key(error): error for error in errors}
-    # pandera cannot check the values of a column that is not there.
-    missing = {column for column, check in failed if check == "column_in_dataframe"}
     outcomes = [
         _outcome(column, check, failed.pop((column, check), None), row_count, schema.unique)
-        for column, check in _planned_checks(schema)
-        if column not in missing or check == "column_in_dataframe"
+        for column, check in _planned_checks(schema, present)
     ]
     # Failures no planned check names (a column pandera could not coerce, say) still count.
     outcomes += [
@@ -65,7 +130,7 @@ def validate_frame(
     ]
     return GateResult(
         engine="pandera",
-        relation=relation or f"{model.__module__}.{model.__name__}",
+        relation=relation or schema.name or "frame",
         success=not errors,
         outcomes=outcomes,
     )
@@ -77,10 +142,13 @@ def _row_count(frame: pl.LazyFrame | pl.DataFrame) -> int:
     return frame.select(pl.len()).collect().item()
 
 
-def _planned_checks(schema: pa.DataFrameSchema) -> Iterator[CheckKey]:
+def _planned_checks(schema: pa.DataFrameSchema, present: Collection[str]) -> Iterator[CheckKey]:
     for name, column in schema.columns.items():
         if column.required:
             yield name, "column_in_dataframe"
+        if name not in present:
+            # pandera cannot check the values of a column that is not there.
+            continue
         if column.dtype is not None:
             yield name, "dtype"
         if not column.nullable:

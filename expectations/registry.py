@@ -1,9 +1,9 @@
-"""Find a source's gates by name: `expectations/<layer>/<source>.py`.
+"""Find a source's GE suite by name: `expectations/<layer>/<source>.py`.
 
-A data engineer adds a gate by adding that module with `gx_suite()` (a list of GX
-expectations) and `PanderaModel` (a pandera polars DataFrameModel); nothing else is
-registered anywhere. A source without a module, or a module without one of the two names,
-has no such gate, and the look-up says None.
+A data engineer adds a source's rules by adding that module with `gx_suite()` (a list of GX
+expectations); nothing else is registered anywhere. A source without a module, or a module
+without `gx_suite`, has no suite, and the look-up says None. The pandera check needs no
+module: its schema is derived from the declaration (`expectations.pandera_gate`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import pandera.polars as pa
     from great_expectations.expectations import Expectation
 
 PACKAGE = "expectations"
@@ -30,10 +29,10 @@ class GateDefinitionError(ValueError):
 
 
 def declared_gates(layer: str, source: str) -> set[str]:
-    """Which of `gx_suite` and `PanderaModel` the gate module defines, read from its source.
+    """The gates the gate module defines (`gx_suite`, or nothing), read from its source.
 
-    Reading the module's syntax rather than importing it keeps Great Expectations and pandera
-    (seconds of import time) out of loading the code location; they load when a gate runs.
+    Reading the module's syntax rather than importing it keeps Great Expectations (seconds of
+    import time) out of loading the code location; it loads when a gate runs.
     """
     spec = importlib.util.find_spec(f"{PACKAGE}.{_checked(layer, 'layer')}")
     if spec is None or not spec.submodule_search_locations:
@@ -44,9 +43,9 @@ def declared_gates(layer: str, source: str) -> set[str]:
     names = {
         node.name
         for node in ast.parse(path.read_text(), str(path)).body
-        if isinstance(node, ast.FunctionDef | ast.ClassDef)
+        if isinstance(node, ast.FunctionDef)
     }
-    return names & {"gx_suite", "PanderaModel"}
+    return names & {"gx_suite"}
 
 
 def suite_for(layer: str, source: str) -> list[Expectation] | None:
@@ -64,21 +63,6 @@ def suite_for(layer: str, source: str) -> list[Expectation] | None:
             f"{sorted({type(item).__name__ for item in suite})}"
         )
     return suite
-
-
-def pandera_model_for(layer: str, source: str) -> type[pa.DataFrameModel] | None:
-    """The pandera polars model for `source` in `layer`, or None when the source has none."""
-    import pandera.polars as pa
-
-    module = _gate_module(layer, source)
-    model = getattr(module, "PanderaModel", None)
-    if model is None:
-        return None
-    if not (isinstance(model, type) and issubclass(model, pa.DataFrameModel)):
-        raise GateDefinitionError(
-            f"{module.__file__}: PanderaModel must be a pandera.polars.DataFrameModel subclass"
-        )
-    return model
 
 
 def sources_with_gates(layer: str) -> list[str]:

@@ -1,5 +1,6 @@
-"""Gates for bronze: what each contributor sent, as landed (strings plus lineage columns).
+"""GE suites for bronze: what each contributor sent, as landed, with the lineage columns.
 
-One module per source, named as the source, exporting `gx_suite()` and `PanderaModel`;
-`expectations.registry` finds them by name.
+One module per source, named as the source, exporting `gx_suite()`: the rules on the values
+of a delivery's relation. `expectations.registry` finds it by name. The types of the frame
+(lineage and declared `types:`) are pandera's, derived in `expectations.pandera_gate`.
 """

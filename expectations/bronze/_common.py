@@ -1,25 +1,20 @@
-"""Rules every bronze source shares: lineage columns, code lists, row rules across layouts.
+"""Rules every bronze source shares: code lists and row rules across contributor layouts.
 
 A data set's contributors land under one set of column names, but each keeps its own codes
 and types (a sex code is "F" from one and 2 from a statistical file), and a column one
 contributor sends may be absent from another's delivery. So a gate checks a column's values
 only where they mean the same for every contributor: dates and counts declared with `types:`,
 identifiers. Codes are checked after mapping, by the dbt tests on staging and silver.
+
+The lineage columns and the declared types are the pandera check's, derived in
+`expectations.pandera_gate`; a suite here does not restate them.
 """
 
 from __future__ import annotations
 
 import csv
-from typing import Annotated
-
-import great_expectations as gx
-import pandera.polars as pa
-import polars as pl
-from great_expectations.expectations import Expectation
-from pandera.api.polars.types import PolarsData
 
 from expectations.gx_row_rules import ExpectNoViolatingRows
-from orchestration.platform.lake_layout import LINEAGE_COLUMNS, REQUIRED_LINEAGE
 from orchestration.platform.settings import REPO_ROOT
 
 
@@ -30,20 +25,6 @@ def _state_codes() -> tuple[str, ...]:
 
 
 STATE_CODES = _state_codes()
-
-
-def lineage_expectations(source_columns: tuple[str, ...]) -> list[Expectation]:
-    """Every column all contributors land and every lineage column is present, and each row
-    says where it came from."""
-    return [
-        gx.expectations.ExpectTableColumnsToMatchSet(
-            column_set=[*source_columns, *LINEAGE_COLUMNS], exact_match=False
-        ),
-        *(
-            gx.expectations.ExpectColumnValuesToNotBeNull(column=column)
-            for column in REQUIRED_LINEAGE
-        ),
-    ]
 
 
 def identified_rule(identifier_pattern: str, what: str) -> ExpectNoViolatingRows:
@@ -61,26 +42,20 @@ def identified_rule(identifier_pattern: str, what: str) -> ExpectNoViolatingRows
     )
 
 
-def is_identified(data: PolarsData, identifiers: tuple[str, ...]) -> pl.LazyFrame:
-    """pandera twin of `identified_rule`: at least one identifier column holds a value."""
-    present = [name for name in identifiers if name in data.lazyframe.collect_schema()]
-    return data.lazyframe.select(
-        pl.any_horizontal([pl.col(name).is_not_null() for name in present])
-        if present
-        else pl.lit(False)
+def where_sent(column: str, breaks_rule: str, what: str) -> ExpectNoViolatingRows:
+    """No row whose `column` breaks a rule, in a delivery that sends the column at all.
+
+    `breaks_rule` is SQL over `column`, true for a value that breaks the rule and null for a
+    missing value. A delivery without the column has none in its relation; the rule reads
+    it there as an all-null column (an empty UNION BY NAME adds it), where nothing breaks.
+    """
+    # GX fills `{batch}` with str.format, so the rule's own braces (regex counts) are doubled.
+    condition = breaks_rule.replace("{", "{{").replace("}", "}}")
+    return ExpectNoViolatingRows(
+        unexpected_rows_query=(
+            f"SELECT _raw_key, _row_number, {column} "
+            f"FROM (FROM {{batch}} UNION ALL BY NAME (SELECT NULL AS {column} LIMIT 0)) "
+            f"WHERE {condition}"
+        ),
+        description=what,
     )
-
-
-class BronzeLineage(pa.DataFrameModel):
-    """The lineage columns landing adds to every bronze row."""
-
-    raw_key: str = pa.Field(alias="_raw_key")
-    raw_sha256: str = pa.Field(alias="_raw_sha256")
-    delivery: str = pa.Field(alias="_delivery")
-    contributor: str = pa.Field(alias="_contributor")
-    row_number: pl.Int64 = pa.Field(alias="_row_number", ge=1)
-    ingested_at: Annotated[pl.Datetime, "us", "UTC"] = pa.Field(alias="_ingested_at")
-
-    class Config:
-        # Extra columns from a contributor are tolerated; the source model lists the required.
-        strict = False

@@ -13,17 +13,9 @@ from __future__ import annotations
 from datetime import date
 
 import great_expectations as gx
-import pandera.polars as pa
-import polars as pl
 from great_expectations.expectations import Expectation
-from pandera.api.polars.types import PolarsData
 
-from expectations.bronze._common import (
-    BronzeLineage,
-    identified_rule,
-    is_identified,
-    lineage_expectations,
-)
+from expectations.bronze._common import identified_rule, where_sent
 from expectations.gx_row_rules import ExpectNoViolatingRows
 
 COLUMNS = ("filing_date", "disposition_date", "statute")
@@ -42,7 +34,7 @@ WHERE disposition_date < filing_date
 def gx_suite() -> list[Expectation]:
     expect = gx.expectations
     return [
-        *lineage_expectations(COLUMNS),
+        expect.ExpectTableColumnsToMatchSet(column_set=list(COLUMNS), exact_match=False),
         expect.ExpectColumnValuesToNotBeNull(column="statute"),
         identified_rule(
             f"^({'|'.join(IDENTIFIERS)})$", "Every defendant carries a case or defendant number."
@@ -51,26 +43,16 @@ def gx_suite() -> list[Expectation]:
         expect.ExpectColumnValuesToBeBetween(
             column="filing_date", min_value=EARLIEST_FILING, max_value=LATEST_DATE
         ),
+        expect.ExpectColumnValuesToBeBetween(
+            column="disposition_date", min_value=EARLIEST_FILING, max_value=LATEST_DATE
+        ),
         ExpectNoViolatingRows(
             unexpected_rows_query=DISPOSITION_BEFORE_FILING_SQL,
             description="A case is not disposed of before it is filed.",
         ),
+        where_sent(
+            "sentence_months",
+            f"sentence_months NOT BETWEEN 0 AND {LONGEST_SENTENCE_MONTHS}",
+            f"A sentence in months, where sent, is 0 to {LONGEST_SENTENCE_MONTHS} months.",
+        ),
     ]
-
-
-class PanderaModel(BronzeLineage):
-    statute: str
-    filing_date: date = pa.Field(ge=EARLIEST_FILING, le=LATEST_DATE)
-    disposition_date: date = pa.Field(ge=EARLIEST_FILING, le=LATEST_DATE, nullable=True)
-    sentence_months: pl.Int64 | None = pa.Field(ge=0, le=LONGEST_SENTENCE_MONTHS, nullable=True)
-
-    @pa.dataframe_check
-    def identified(cls, data: PolarsData) -> pl.LazyFrame:
-        return is_identified(data, IDENTIFIERS)
-
-    @pa.dataframe_check
-    def disposition_not_before_filing(cls, data: PolarsData) -> pl.LazyFrame:
-        # A missing date is another check's business, not this one's.
-        return data.lazyframe.select(
-            (pl.col("disposition_date") >= pl.col("filing_date")).fill_null(True)
-        )

@@ -11,18 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 import great_expectations as gx
-import pandera.polars as pa
-import polars as pl
 from great_expectations.expectations import Expectation
-from pandera.api.polars.types import PolarsData
 
-from expectations.bronze._common import (
-    STATE_CODES,
-    BronzeLineage,
-    identified_rule,
-    is_identified,
-    lineage_expectations,
-)
+from expectations.bronze._common import STATE_CODES, identified_rule, where_sent
+from orchestration.platform.sql_quoting import literal
 
 COLUMNS = ("screening_id", "screened_on", "youth_dob", "youth_sex", "youth_race")
 NAME_COLUMNS = ("youth_last_name", "youth_full_name")
@@ -34,7 +26,7 @@ LATEST_DATE = date(2030, 12, 31)
 def gx_suite() -> list[Expectation]:
     expect = gx.expectations
     return [
-        *lineage_expectations(COLUMNS),
+        expect.ExpectTableColumnsToMatchSet(column_set=list(COLUMNS), exact_match=False),
         expect.ExpectColumnValuesToNotBeNull(column="screening_id"),
         expect.ExpectCompoundColumnsToBeUnique(column_list=["_contributor", "screening_id"]),
         identified_rule(f"^({'|'.join(NAME_COLUMNS)})$", "Every screening names its youth."),
@@ -45,14 +37,9 @@ def gx_suite() -> list[Expectation]:
         expect.ExpectColumnValuesToBeBetween(
             column="youth_dob", min_value=EARLIEST_BIRTH, max_value=LATEST_DATE
         ),
+        where_sent(
+            "state",
+            f"state NOT IN ({', '.join(literal(code) for code in STATE_CODES)})",
+            "A state, where sent, is a USPS code of the seed us_states.",
+        ),
     ]
-
-
-class PanderaModel(BronzeLineage):
-    screened_on: date = pa.Field(ge=EARLIEST_SCREENING, le=LATEST_DATE)
-    youth_dob: date = pa.Field(ge=EARLIEST_BIRTH, le=LATEST_DATE, nullable=True)
-    state: str | None = pa.Field(isin=STATE_CODES, nullable=True)
-
-    @pa.dataframe_check
-    def youth_named(cls, data: PolarsData) -> pl.LazyFrame:
-        return is_identified(data, NAME_COLUMNS)

@@ -1,6 +1,6 @@
 """The floor for the bronze gates: the same checks as one plain DuckDB query.
 
-As the pipeline runs them, the GE suite's row rules and the pandera model check the
+As the pipeline runs them, the GE suite's row rules and the pandera schema checks the
 candidate's rows, the uniqueness rules the whole `relation` (the candidate plus the released
 rows sharing a key with it). One SELECT answers both, with one count of offending rows per
 check, in a single scan. A pandera check written as Python over the
@@ -78,9 +78,8 @@ def suite_counts(
     return counts
 
 
-def model_counts(model: type[pa.DataFrameModel], candidate: str) -> list[str]:
+def model_counts(schema: pa.DataFrameSchema, candidate: str) -> list[str]:
     """One aggregate per pandera check, over the rows where `candidate` (a SQL condition) holds."""
-    schema = model.to_schema()
     counts = []
     for name, column in schema.columns.items():
         if not column.nullable:

@@ -1,14 +1,17 @@
-"""The gates a bronze candidate passes before it is published: a GE suite and a pandera model.
+"""The gates a bronze candidate passes before it is published: a pandera schema check for
+every data set, and the GE suite of a data set that has one.
 
 Landing parses a delivery into a local Parquet candidate; the gates decide whether it may
-replace what bronze holds. The GE suite runs as SQL in DuckDB: its row rules over the
-candidate, its uniqueness rules over the candidate's keys plus the released rows that share
-one of them, so ids stay unique across deliveries while a delivery costs its own size and one
-narrow probe of bronze, not a grouping of it. The pandera model checks the candidate too.
-A failed gate holds the delivery back and the previous bronze stays; the asset's checks fail,
-naming the delivery and its failures, while everything downstream rebuilds from the released
-deliveries, so one contributor's bad file stops nobody else. A data set without a suite or
-model has no such gate.
+replace what bronze holds. The pandera check reads the candidate as the adapter produced it
+against a schema derived from the declaration: the lineage columns with their lake-layout
+types, and the types the delivering contributor declares under `types:`. The GE suite of
+expectations/bronze/<data set>.py holds the rules on values; it runs as SQL in DuckDB: its
+row rules over the candidate, its uniqueness rules over the candidate's keys plus the
+released rows that share one of them, so ids stay unique across deliveries while a delivery
+costs its own size and one narrow probe of bronze, not a grouping of it. A failed gate holds
+the delivery back and the previous bronze stays; the asset's checks fail, naming the
+delivery and its failures, while everything downstream rebuilds from the released
+deliveries, so one contributor's bad file stops nobody else.
 """
 
 import threading
@@ -37,9 +40,10 @@ UNIQUENESS_RULES = ("expect_column_values_to_be_unique", "expect_compound_column
 
 @dataclass(frozen=True)
 class BronzeGates:
-    """The gates declared for one data set in expectations/bronze/<data set>.py.
+    """The gates of one data set: the pandera schema check, and the GE suite when
+    expectations/bronze/<data set>.py defines one.
 
-    Only which gates exist is known when the code location loads; the suite and the model
+    Only which gates exist is known when the code location loads; GE, the suite and pandera
     are imported when a landing runs them.
     """
 
@@ -51,8 +55,10 @@ class BronzeGates:
             GE_CHECK: f"The GE suite in expectations/bronze/{self.spec.name}.py, run as SQL in "
             "DuckDB on each new delivery; its uniqueness rules over the released bronze plus "
             "the delivery.",
-            PANDERA_CHECK: f"The pandera model in expectations/bronze/{self.spec.name}.py, run "
-            "on each new delivery as the adapter read it.",
+            PANDERA_CHECK: "Each new delivery, as its contributor's adapter read it, has the "
+            "lineage columns with the types the lake layout gives them, and every column the "
+            "contributor declares under `types:` has the type landing gives that type "
+            "(pandera, on a schema derived in expectations/pandera_gate.py).",
         }
         return [
             # Not blocking: a delivery that fails is held back before it reaches bronze, so
@@ -68,6 +74,12 @@ class BronzeGates:
         """The verdict landing asks for each delivery (see `_DeliveryGate`). Without a lake
         (`hub check --sample`), uniqueness holds within the delivery alone."""
         return _DeliveryGate(self, lake)
+
+    def declared_types(self, contributor: str) -> dict[str, str]:
+        """The `types:` the contributor declares for this data set; none for one it does not
+        declare, whose deliveries landing ignores."""
+        feed = self.spec.feed_for(contributor)
+        return dict((feed.options.get("types") if feed else None) or {})
 
     def _great_expectations(
         self, lake: LakeResource | None, raw: RawObject, candidate: Path, suite: list
@@ -137,7 +149,8 @@ class _DeliveryGate:
 
     GE and pandera take seconds to import. Landing calls `prepare()` when it finds the first
     delivery to land: they load in a background thread while that delivery downloads and
-    parses, and the first verdict waits for them. A run with nothing new never imports them.
+    parses, and the first verdict waits for them. A run with nothing new never imports them,
+    nor does a data set without a suite import GE.
     """
 
     def __init__(self, gates: BronzeGates, lake: LakeResource | None) -> None:
@@ -147,25 +160,30 @@ class _DeliveryGate:
 
     def prepare(self) -> None:
         if self.loader is None:
-            self.loader = _GateLoader(self.gates.spec.name)
+            self.loader = _GateLoader(self.gates.spec.name, GE_CHECK in self.gates.check_names)
             self.loader.start()
 
     def loaded(self) -> tuple[Any, Any, Any]:
-        """The suite, the model and pandera's validator, once loaded."""
+        """The suite (None without one), pandera's schema derivation and validator, once
+        loaded."""
         self.prepare()
         return self.loader.loaded()
 
     def __call__(self, raw: RawObject, candidate: Path) -> GateVerdict:
-        suite, model, validate_frame = self.loaded()
+        suite, frame_schema, validate_frame = self.loaded()
         results = {}
         if suite is not None:
             results[GE_CHECK] = _failing_closed(
                 GE_CHECK, lambda: self.gates._great_expectations(self.lake, raw, candidate, suite)
             )
-        if model is not None:
-            results[PANDERA_CHECK] = _failing_closed(
-                PANDERA_CHECK, lambda: validate_frame(pl.scan_parquet(candidate), model)
-            )
+        results[PANDERA_CHECK] = _failing_closed(
+            PANDERA_CHECK,
+            lambda: validate_frame(
+                pl.scan_parquet(candidate),
+                frame_schema(self.gates.declared_types(raw.contributor)),
+                relation="bronze",
+            ),
+        )
         return GateVerdict(
             passed=all(result["success"] for result in results.values()),
             results=results,
@@ -186,25 +204,27 @@ def _failing_closed(check: str, run: Any) -> dict[str, Any]:
 
 
 class _GateLoader(threading.Thread):
-    """Imports a data set's suite and model off the landing's path; `loaded()` waits for them
-    and raises what the import raised (a broken suite fails the delivery, not the thread)."""
+    """Imports pandera and, with a suite, GE and the suite off the landing's path; `loaded()`
+    waits for them and raises what the import raised (a broken suite fails the delivery, not
+    the thread)."""
 
-    def __init__(self, data_set: str) -> None:
+    def __init__(self, data_set: str, with_suite: bool) -> None:
         super().__init__(name=f"gates-{data_set}", daemon=True)
         self.data_set = data_set
+        self.with_suite = with_suite
         self.result: tuple[Any, Any, Any] | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            from expectations.gx_duckdb import validate_relation  # noqa: F401  (warm import)
-            from expectations.pandera_gate import validate_frame
+            suite = None
+            if self.with_suite:
+                from expectations.gx_duckdb import validate_relation  # noqa: F401  (warm import)
 
-            self.result = (
-                registry.suite_for("bronze", self.data_set),
-                registry.pandera_model_for("bronze", self.data_set),
-                validate_frame,
-            )
+                suite = registry.suite_for("bronze", self.data_set)
+            from expectations.pandera_gate import frame_schema, validate_frame
+
+            self.result = (suite, frame_schema, validate_frame)
         except BaseException as error:  # handed to the landing thread by loaded()
             self.error = error
 
@@ -215,14 +235,11 @@ class _GateLoader(threading.Thread):
         return self.result
 
 
-def gates_for(spec: SourceSpec) -> BronzeGates | None:
-    declared = registry.declared_gates("bronze", spec.name)
-    names = tuple(
-        name
-        for name, defined_by in ((GE_CHECK, "gx_suite"), (PANDERA_CHECK, "PanderaModel"))
-        if defined_by in declared
-    )
-    return BronzeGates(spec, names) if names else None
+def gates_for(spec: SourceSpec) -> BronzeGates:
+    """Every data set has the pandera check (it declares its contributors' types, and landing
+    adds lineage); the GE check comes with a suite in expectations/bronze/<data set>.py."""
+    with_suite = "gx_suite" in registry.declared_gates("bronze", spec.name)
+    return BronzeGates(spec, (GE_CHECK, PANDERA_CHECK) if with_suite else (PANDERA_CHECK,))
 
 
 def _spans_deliveries(expectation: Any) -> bool:

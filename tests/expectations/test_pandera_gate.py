@@ -9,11 +9,17 @@ import polars as pl
 
 from expectations.pandera_gate import validate_frame
 
-
-class Screenings(pa.DataFrameModel):
-    screening_id: str = pa.Field(unique=True)
-    concern_level: str = pa.Field(isin=["no_concern", "possible", "clear_concern"])
-    county_fips: str = pa.Field(str_matches=r"^\d{5}$", nullable=True)
+SCREENINGS = pa.DataFrameSchema(
+    {
+        "screening_id": pa.Column(pl.String, unique=True),
+        "concern_level": pa.Column(
+            pl.String, pa.Check.isin(["no_concern", "possible", "clear_concern"])
+        ),
+        "county_fips": pa.Column(pl.String, pa.Check.str_matches(r"^\d{5}$"), nullable=True),
+        "agency_id": pa.Column(pl.String, pa.Check.str_length(3), required=False),
+    },
+    name="screenings",
+)
 
 
 def screenings(**overrides: list) -> pl.DataFrame:
@@ -35,10 +41,11 @@ def outcome(result, expectation_type: str, column: str):
 
 
 def test_a_valid_frame_passes_every_check():
-    result = validate_frame(screenings(), Screenings)
+    result = validate_frame(screenings(), SCREENINGS)
 
     assert result.success
     assert result.engine == "pandera"
+    assert result.relation == "screenings"
     assert {(item.expectation_type, tuple(item.columns)) for item in result.outcomes} >= {
         ("field_uniqueness", ("screening_id",)),
         ("isin", ("concern_level",)),
@@ -54,7 +61,7 @@ def test_bad_values_are_counted_with_examples_on_a_lazy_frame():
         county_fips=["48201", "4820", None, "11001", "TX-01"],
     ).lazy()
 
-    result = validate_frame(frame, Screenings, relation="bronze.screenings")
+    result = validate_frame(frame, SCREENINGS, relation="bronze.screenings")
 
     assert not result.success
     assert result.relation == "bronze.screenings"
@@ -74,7 +81,7 @@ def test_bad_values_are_counted_with_examples_on_a_lazy_frame():
 
 
 def test_a_missing_column_fails_without_claiming_its_values_passed():
-    result = validate_frame(screenings().drop("county_fips"), Screenings)
+    result = validate_frame(screenings().drop("county_fips"), SCREENINGS)
 
     assert not result.success
     (missing,) = result.failures
@@ -86,7 +93,7 @@ def test_a_missing_column_fails_without_claiming_its_values_passed():
 
 
 def test_a_wrong_type_is_a_finding_and_checks_it_breaks_are_errors():
-    result = validate_frame(screenings(county_fips=[48201, None, 48113, 11001, 72127]), Screenings)
+    result = validate_frame(screenings(county_fips=[48201, None, 48113, 11001, 72127]), SCREENINGS)
 
     wrong_type = outcome(result, "dtype", "county_fips")
     assert not wrong_type.success
@@ -94,3 +101,19 @@ def test_a_wrong_type_is_a_finding_and_checks_it_breaks_are_errors():
     broken = outcome(result, "str_matches", "county_fips")
     assert not broken.success
     assert "expected String type" in broken.error
+
+
+def test_an_optional_column_that_is_absent_is_not_claimed_checked():
+    result = validate_frame(screenings(), SCREENINGS)
+
+    assert result.success
+    assert not [item for item in result.outcomes if item.columns == ["agency_id"]]
+
+
+def test_an_optional_column_that_is_present_is_checked():
+    frame = screenings(agency_id=["TX1", "TX22", "TX3", "TX4", None])
+
+    result = validate_frame(frame, SCREENINGS)
+
+    assert outcome(result, "str_length", "agency_id").partial_unexpected_list == ["TX22"]
+    assert outcome(result, "dtype", "agency_id").success

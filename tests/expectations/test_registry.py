@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import great_expectations as gx
-import pandera.polars as pa
 import pytest
 
 import expectations.bronze
@@ -11,25 +10,20 @@ from expectations import registry
 
 NEW_SOURCE = """
 import great_expectations as gx
-import pandera.polars as pa
 
 
 def gx_suite():
     return [gx.expectations.ExpectColumnValuesToNotBeNull(column="ad_id")]
-
-
-class PanderaModel(pa.DataFrameModel):
-    ad_id: str
 """
 
 
-def test_the_foundation_sources_have_both_gates():
+def test_the_foundation_sources_have_a_suite():
     assert registry.sources_with_gates("bronze") == ["hotline", "prosecutions", "screenings"]
     for source in registry.sources_with_gates("bronze"):
         suite = registry.suite_for("bronze", source)
         assert suite
         assert all(isinstance(item, gx.expectations.Expectation) for item in suite)
-        assert issubclass(registry.pandera_model_for("bronze", source), pa.DataFrameModel)
+        assert registry.declared_gates("bronze", source) == {"gx_suite"}
 
 
 def test_each_call_builds_a_fresh_suite():
@@ -40,7 +34,7 @@ def test_each_call_builds_a_fresh_suite():
 
 def test_a_source_or_layer_without_a_module_has_no_gate():
     assert registry.suite_for("bronze", "police_offenses") is None
-    assert registry.pandera_model_for("bronze", "police_offenses") is None
+    assert registry.declared_gates("bronze", "police_offenses") == set()
     assert registry.suite_for("platinum", "screenings") is None
     assert registry.sources_with_gates("platinum") == []
 
@@ -54,17 +48,16 @@ def test_a_new_module_is_discovered_without_registration(tmp_path, monkeypatch):
     assert "ad_scrapes" in registry.sources_with_gates("bronze")
     (not_null,) = registry.suite_for("bronze", "ad_scrapes")
     assert not_null.column == "ad_id"
-    assert registry.pandera_model_for("bronze", "ad_scrapes").__name__ == "PanderaModel"
 
 
-def test_a_module_with_only_one_gate_answers_none_for_the_other(tmp_path, monkeypatch):
-    (tmp_path / "labor_lists.py").write_text(NEW_SOURCE.split("class PanderaModel")[0])
+def test_a_module_without_a_suite_has_none(tmp_path, monkeypatch):
+    (tmp_path / "labor_lists.py").write_text("COLUMNS = ('employer',)\n")
     monkeypatch.setattr(
         expectations.bronze, "__path__", [*expectations.bronze.__path__, str(tmp_path)]
     )
 
-    assert registry.suite_for("bronze", "labor_lists")
-    assert registry.pandera_model_for("bronze", "labor_lists") is None
+    assert registry.declared_gates("bronze", "labor_lists") == set()
+    assert registry.suite_for("bronze", "labor_lists") is None
 
 
 def test_a_gate_module_with_a_broken_import_is_reported_not_hidden(tmp_path, monkeypatch):

@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -5,11 +6,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.landing.gates import GE_CHECK, PANDERA_CHECK, gates_for, key_relation
-from orchestration.platform.declarations import SourceSpec
+from orchestration.platform.declarations import ContributorFeed, SourceSpec
+from orchestration.platform.lake_layout import LINEAGE_SCHEMA, RawObject
 
 
-def spec(name: str) -> SourceSpec:
-    return SourceSpec(name, name, 30, {}, Path("x.yml"))
+def spec(name: str, **contributors: dict) -> SourceSpec:
+    feeds = {
+        contributor: ContributorFeed(contributor, "csv", options=options)
+        for contributor, options in contributors.items()
+    }
+    return SourceSpec(name, name, 30, feeds, Path("x.yml"))
 
 
 def test_a_data_set_with_a_gate_module_gets_both_checks_which_block_nothing_downstream():
@@ -19,8 +25,49 @@ def test_a_data_set_with_a_gate_module_gets_both_checks_which_block_nothing_down
     assert not any(check.blocking for check in gates.check_specs())
 
 
-def test_a_data_set_without_a_gate_module_has_no_gates():
-    assert gates_for(spec("no_such_data_set")) is None
+def test_a_data_set_without_a_gate_module_has_the_pandera_check_only():
+    gates = gates_for(spec("no_such_data_set"))
+
+    assert gates.check_names == (PANDERA_CHECK,)
+    assert [check.name for check in gates.check_specs()] == [PANDERA_CHECK]
+
+
+def landed(tmp_path: Path, contributor: str, sessions: list[str]) -> Path:
+    """A candidate as landing writes it: the delivery's columns, then lineage."""
+    rows = len(sessions)
+    lineage = {
+        "_raw_key": [f"s3://raw/programs/{contributor}__2024/f.csv"] * rows,
+        "_raw_sha256": ["0" * 64] * rows,
+        "_delivery": [f"{contributor}__2024"] * rows,
+        "_contributor": [contributor] * rows,
+        "_row_number": list(range(1, rows + 1)),
+        "_ingested_at": [datetime(2024, 6, 1, tzinfo=UTC)] * rows,
+    }
+    table = pa.table({"sessions": sessions, **lineage}).cast(
+        pa.schema([pa.field("sessions", pa.string()), *LINEAGE_SCHEMA])
+    )
+    path = tmp_path / f"{contributor}.parquet"
+    pq.write_table(table, path)
+    return path
+
+
+def test_the_pandera_check_holds_a_delivery_to_its_own_contributors_declared_types(tmp_path):
+    # sessions landed as text: wrong for the contributor declaring it an integer, fine for one
+    # that declares nothing; a data set without a suite runs no GE check
+    programs = spec("programs", strict={"types": {"sessions": "integer"}}, lenient={})
+    gate = gates_for(programs).gate(None)
+
+    strict = gate(RawObject("programs", "strict__2024", "f.csv"), landed(tmp_path, "strict", ["4"]))
+    lenient = gate(
+        RawObject("programs", "lenient__2024", "f.csv"), landed(tmp_path, "lenient", ["4"])
+    )
+
+    assert not strict.passed
+    assert list(strict.results) == [PANDERA_CHECK]
+    (wrong_type,) = strict.results[PANDERA_CHECK]["failures"]
+    assert (wrong_type["expectation_type"], wrong_type["columns"]) == ("dtype", ["sessions"])
+    assert lenient.passed
+    assert list(lenient.results) == [PANDERA_CHECK]
 
 
 def test_the_key_relation_holds_the_candidate_and_the_released_rows_sharing_a_key(tmp_path):
