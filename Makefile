@@ -16,7 +16,7 @@ setup: $(UV)
 	.hub/tools/bin/python -m pip install --quiet --disable-pip-version-check uv
 
 demo: setup
-	$(UV) run hub demo
+	$(UV) run python -m infra.demo
 
 ui: setup
 	$(UV) run hub ui

@@ -2,7 +2,7 @@
 
     hub contributor keys ID    a contributor's object-store keys (local ones made once)
     hub upload FILE ...        a delivery sent to raw with the contributor's own keys
-    hub materialize --data-set ID   the run the raw-bucket sensor starts for that data set
+    hub materialize ...        a run in a child process, its progress read from its event log
     hub check ID [--sample F]  the declaration, the trust's references, the staging model and
                                a sample read and gated, without running or writing anything
 
@@ -22,11 +22,13 @@ import shlex
 import sys
 import tempfile
 import textwrap
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from orchestration.platform.declarations import (
     ContributorFeed,
@@ -335,19 +337,22 @@ def upload_delivery(local: Path, raw: RawObject, store: ObjectStore, raw_bucket:
     return target
 
 
-# --- hub materialize --data-set -------------------------------------------------------------
+# --- hub materialize ------------------------------------------------------------------------
+
+# Tags the run one `hub materialize` starts, so that the command finds and follows it.
+INVOCATION_TAG = "hub/invocation"
 
 
-def data_set_run_command(data_set: str) -> list[str]:
+def data_set_run_command(data_set: str, invocation: str = "") -> list[str]:
     """The child process that runs `run_data_set(data_set)`, as `hub materialize` runs jobs."""
     program = (
         "import sys; from orchestration.engineering.tools import run_data_set; "
-        "sys.exit(run_data_set(sys.argv[1]))"
+        "sys.exit(run_data_set(*sys.argv[1:]))"
     )
-    return [sys.executable, "-c", program, checked_id(data_set, "data set")]
+    return [sys.executable, "-c", program, checked_id(data_set, "data set"), invocation]
 
 
-def run_data_set(data_set: str) -> int:
+def run_data_set(data_set: str, invocation: str = "") -> int:
     """Run, in this process, what the raw-bucket sensor starts when `data_set`'s raw objects
     change: its bronze asset, everything downstream, and what those read that is stale, as
     the hub's asset job with its executor, tagged with the data set as the sensor's runs are
@@ -367,6 +372,9 @@ def run_data_set(data_set: str) -> int:
         "orchestration.definitions", "defs", working_directory=str(REPO_ROOT)
     )
     repository = code_location.get_definition()
+    tags = {"hub/data_set": data_set, "hub/trigger": "hub_materialize"}
+    if invocation:
+        tags[INVOCATION_TAG] = invocation
     with dg.DagsterInstance.get() as instance:
         keys = keys_to_run(data_set, repository.asset_graph, instance)
         job = repository.get_implicit_job_def_for_assets(keys)
@@ -374,9 +382,190 @@ def run_data_set(data_set: str) -> int:
             ReconstructableJob(code_location, job.name),
             instance,
             asset_selection=keys,
-            tags={"hub/data_set": data_set, "hub/trigger": "hub_materialize"},
+            tags=tags,
         )
         return 0 if result.success else 1
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    """One event of a run, as its progress tells it."""
+
+    kind: str  # started | succeeded | failed | retrying | materialized | checked
+    step: str
+    at: float  # seconds since the epoch
+    metadata: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    passed: bool = True  # a check's outcome
+    error: str = ""  # a failed step's error, first line
+
+
+@dataclass
+class RunProgress:
+    """A run's steps as they start and finish, told a line each, with what they landed."""
+
+    started: dict[str, float] = dataclasses.field(default_factory=dict)
+    materialized: Counter[str] = dataclasses.field(default_factory=Counter)
+    checks: dict[str, Counter[bool]] = dataclasses.field(default_factory=dict)
+    landing: dict[str, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+    failed: dict[str, str] = dataclasses.field(default_factory=dict)  # step -> error
+    told: dict[str, float] = dataclasses.field(default_factory=dict)  # long steps, last told
+
+    def lines(self, event: StepEvent) -> list[str]:
+        """What to tell of `event`; most events only add to what a step's last line says."""
+        step = _step_name(event.step)
+        if event.kind == "started":
+            self.started[step] = self.told[step] = event.at
+            return [f"started  {step}"]
+        if event.kind == "materialized":
+            self.materialized[step] += 1
+            if "deliveries_landed_now" in event.metadata:
+                self.landing[step] = event.metadata
+            return []
+        if event.kind == "checked":
+            self.checks.setdefault(step, Counter())[event.passed] += 1
+            return []
+        took = f"{event.at - self.started.get(step, event.at):.1f} s"
+        self.told.pop(step, None)
+        if event.kind == "retrying":
+            return [f"retrying {step} after {took}: {event.error}"]
+        if event.kind == "failed":
+            self.failed[step] = event.error
+            return [f"failed   {step} after {took}: {event.error}"]
+        return [f"done     {step} ({took}){self._what(step)}"]
+
+    def still_running(self, now: float, every: float = 15.0) -> list[str]:
+        """A line for each step that has run `every` seconds since it was last told of."""
+        lines = []
+        for step, since in self.told.items():
+            if step in self.started and now - since >= every:
+                self.told[step] = now
+                lines.append(
+                    f"running  {step} ({now - self.started[step]:.0f} s){self._what(step)}"
+                )
+        return lines
+
+    def _what(self, step: str) -> str:
+        landing = self.landing.get(step)
+        if landing is not None:
+            new = int(landing.get("deliveries_landed_now", 0))
+            deliveries = new + int(landing.get("deliveries_unchanged", 0))
+            return (
+                f": {_counted(deliveries, 'delivery', 'deliveries')} ({new} new), "
+                f"{_counted(int(landing.get('rows_landed', 0)), 'row')} in bronze, "
+                f"{int(landing.get('rows_quarantined', 0)):,} quarantined"
+            )
+        parts = []
+        if self.materialized[step]:
+            parts.append(f"{_counted(self.materialized[step], 'asset')} materialized")
+        checks = self.checks.get(step)
+        if checks:
+            passed = f"{_counted(checks[True], 'check')} passed"
+            parts.append(f"{passed}, {checks[False]:,} did not" if checks[False] else passed)
+        return f": {', '.join(parts)}" if parts else ""
+
+    def deliveries(self) -> dict[str, int]:
+        """The run's deliveries, summed over the data sets it landed."""
+        total: Counter[str] = Counter()
+        for landing in self.landing.values():
+            for name, said in (
+                ("deliveries_landed_now", "landed now"),
+                ("deliveries_unchanged", "skipped as already landed"),
+                ("deliveries_failed", "could not be read"),
+                ("deliveries_held_by_gates", "held by the gates"),
+            ):
+                total[said] += int(landing.get(name, 0))
+        return dict(total)
+
+
+def _step_name(step_key: str) -> str:
+    """A step as its asset key reads (bronze/screenings), or its op's name."""
+    return step_key.replace("__", "/")
+
+
+def _counted(count: int, thing: str, things: str | None = None) -> str:
+    return f"{count:,} {thing if count == 1 else things or thing + 's'}"
+
+
+def _progress_kinds() -> dict[Any, str]:
+    """The Dagster event types the progress reads, and what each tells."""
+    import dagster as dg
+
+    return {
+        dg.DagsterEventType.STEP_START: "started",
+        dg.DagsterEventType.STEP_RESTARTED: "started",
+        dg.DagsterEventType.STEP_SUCCESS: "succeeded",
+        dg.DagsterEventType.STEP_FAILURE: "failed",
+        dg.DagsterEventType.STEP_UP_FOR_RETRY: "retrying",
+        dg.DagsterEventType.ASSET_MATERIALIZATION: "materialized",
+        dg.DagsterEventType.ASSET_CHECK_EVALUATION: "checked",
+    }
+
+
+def step_event(entry: Any) -> StepEvent | None:
+    """A Dagster event log entry as the progress reads it; None for any other entry."""
+    event = entry.dagster_event
+    kind = _progress_kinds().get(event.event_type) if event is not None else None
+    if kind is None or not entry.step_key:
+        return None
+    metadata: dict[str, Any] = {}
+    passed, error = True, ""
+    if kind == "materialized":
+        metadata = {key: value.value for key, value in entry.asset_materialization.metadata.items()}
+    elif kind == "checked":
+        passed = entry.asset_check_evaluation.passed
+    elif kind == "failed" and event.step_failure_data and event.step_failure_data.error:
+        error = event.step_failure_data.error.message.strip().splitlines()[0]
+    elif kind == "retrying":
+        error = (event.message or "").strip().splitlines()[0] if event.message else ""
+    return StepEvent(kind, entry.step_key, entry.timestamp, metadata, passed, error)
+
+
+PROGRESS_POLL_SECONDS = 1.0
+
+
+def follow_run(
+    invocation: str,
+    process: Any,
+    tell: Callable[[str], None],
+    poll_seconds: float = PROGRESS_POLL_SECONDS,
+) -> tuple[Any, RunProgress]:
+    """Tell the progress of the run tagged with `invocation` while `process` (which runs it)
+    lives, reading the run's event log in the Dagster instance at $DAGSTER_HOME. Returns the
+    run's record (None if the process ended before it made a run) and its progress."""
+    import dagster as dg
+
+    progress = RunProgress()
+    run, cursor = None, None
+    with dg.DagsterInstance.get() as instance:
+        while True:
+            ended = process.poll() is not None
+            if run is None:
+                found = instance.get_run_records(
+                    dg.RunsFilter(tags={INVOCATION_TAG: invocation}), limit=1
+                )
+                if found:
+                    run = found[0].dagster_run
+                    tell(f"run {run.run_id} of {run.job_name} started")
+            if run is not None:
+                more = True
+                while more:
+                    page = instance.get_records_for_run(
+                        run.run_id, cursor=cursor, of_type=set(_progress_kinds()), limit=500
+                    )
+                    cursor, more = page.cursor, page.has_more
+                    for record in page.records:
+                        event = step_event(record.event_log_entry)
+                        if event is None:
+                            continue
+                        for line in progress.lines(event):
+                            tell(line)
+                for line in progress.still_running(time.time()):
+                    tell(line)
+            if ended:
+                break
+            time.sleep(poll_seconds)
+        record = instance.get_run_record_by_id(run.run_id) if run is not None else None
+    return record, progress
 
 
 # --- hub check ------------------------------------------------------------------------------
@@ -574,10 +763,11 @@ def _check_gates_declared(spec: SourceSpec, findings: list[Finding]) -> None:
         Finding(
             True,
             "bronze gates",
-            f"expectations/bronze/{spec.name}.py defines {', '.join(declared)}"
+            f"expectations/bronze/{spec.name}.py defines {', '.join(declared)}; the pandera "
+            "schema comes from the declared types"
             if declared
-            else f"none (expectations/bronze/{spec.name}.py would hold them); deliveries "
-            "land ungated",
+            else f"the pandera schema from the declared types; no value rules "
+            f"(expectations/bronze/{spec.name}.py would hold them)",
         )
     )
 

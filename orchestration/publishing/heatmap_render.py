@@ -1,8 +1,11 @@
-"""The 27-cell heat map drawn for people: a PNG for reports and a self-contained HTML page.
+"""The 27-cell heat map drawn for people: a PNG for reports, a self-contained HTML page, and a
+table for the terminal.
 
-Both follow the reference hub's layout: levels as rows, interventions as grouped column headers
-over their three conditions, a 0-10 sequential color scale, cells nobody feeds hatched grey, and
-the dimension averages in the margins. Both are pure: the same scores give the same bytes.
+The PNG and the page follow the reference hub's layout: levels as rows, interventions as
+grouped column headers over their three conditions, a 0-10 sequential color scale, cells nobody
+feeds hatched grey, and the dimension averages in the margins. The terminal's table turns the
+grid on its side, so that it stays whole in 80 columns. All are pure: the same scores give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from rich.table import Table
+from rich.text import Text
 
 from orchestration.publishing.heatmap import (
     CONDITIONS,
@@ -464,3 +469,51 @@ def _draw_legend(axes: Axes, top: float) -> None:
         fontsize=11,
         va="center",
     )
+
+
+def terminal_table(
+    cells: list[CellScore], overall: float, dimension_scores: dict[str, float], title: str
+) -> Table:
+    """The heat map as a table for a terminal or a log: the grid turned on its side (a row
+    per intervention and condition, a column per level) so that every name stays whole in
+    80 columns, each cell on the color scale of the PNG and the page."""
+    grid, averages = _checked(cells, overall, dimension_scores)
+    table = Table(
+        title=Text(f"{title}\noverall {overall:.2f} / 10"),
+        caption=Text(
+            f"cell score 0-10 (weak to strong evidence), from the best data set feeding the "
+            f"cell; {NO_DATA_LABEL}: no data set feeds it. Condition averages: "
+            + ", ".join(f"{condition} {averages[condition]:.2f}" for condition in CONDITIONS)
+            + "."
+        ),
+        caption_justify="left",
+        show_footer=True,
+    )
+    # Folded, never cut with an ellipsis, should a terminal be narrower still.
+    table.add_column("intervention", footer="level average", overflow="fold")
+    table.add_column("condition", overflow="fold")
+    for level in LEVELS:
+        table.add_column(
+            level, footer=_terminal_score(averages[level]), justify="center", overflow="fold"
+        )
+    for intervention in INTERVENTIONS:
+        for index, condition in enumerate(CONDITIONS):
+            label = {0: intervention, 1: f"avg {averages[intervention]:.2f}"}.get(index, "")
+            table.add_row(
+                Text(label, style="bold" if index == 0 else "dim"),
+                condition,
+                *(_terminal_cell(grid[level][(intervention, condition)]) for level in LEVELS),
+                end_section=condition == CONDITIONS[-1],
+            )
+    return table
+
+
+def _terminal_score(score: float, digits: int = 2) -> Text:
+    background = score_color(score)
+    return Text(f" {score:.{digits}f} ", style=f"{ink_color(background)} on {background}")
+
+
+def _terminal_cell(cell: CellScore) -> Text:
+    if cell.data_set_count == 0:
+        return Text(NO_DATA_LABEL, style="italic dim")
+    return _terminal_score(cell.score, digits=1)

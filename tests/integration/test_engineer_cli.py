@@ -123,7 +123,7 @@ def test_the_command_refuses_before_sending_and_says_why(module_hub_env, tmp_pat
         environment={},
     )
     assert completed.returncode == 1
-    assert "'tx_dfps' is not declared for data set 'hotline'" in " ".join(completed.stdout.split())
+    assert "'tx_dfps' is not declared for data set 'hotline'" in " ".join(completed.stderr.split())
 
 
 def test_contributor_keys_are_made_once_and_printed_to_export(module_hub_env, tmp_path):
@@ -166,5 +166,5 @@ def test_a_running_store_is_never_told_to_drop_or_change_an_identity(object_stor
 def test_materialize_refuses_an_undeclared_data_set(module_hub_env):
     completed = hub("materialize", "--data-set", "trafficking", environment={})
     assert completed.returncode == 1
-    said = " ".join(completed.stdout.split())
+    said = " ".join(completed.stderr.split())
     assert "no data set 'trafficking' is declared; declared:" in said and "screenings" in said
