@@ -4,6 +4,7 @@ read (tests/conftest.py registers its fixtures)."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ class Hub:
     manifest: EstateManifest
     run: dg.ExecuteInProcessResult
     environment: dict[str, str] = field(default_factory=dict)
+    # what the run's dbt build ran (run_results.json), read when it ended: later runs of the
+    # session prune the oldest dbt run folders
+    dbt_results: list[dict] = field(default_factory=list)
 
     @property
     def warehouse(self) -> Path:
@@ -109,6 +113,10 @@ def built_hub(
             if path.is_file() and not relative.parts[0].startswith("_"):
                 fs.put_file(str(path), f"{variables['HUB_RAW_BUCKET']}/{relative.as_posix()}")
         run = materialize()
+        from orchestration.platform.settings import DBT_PROJECT_DIR
+
+        (folder,) = (DBT_PROJECT_DIR / "target").glob(f"warehouse_models-{run.run_id[:7]}-*")
+        results = json.loads((folder / "run_results.json").read_text())["results"]
     return Hub(
         home,
         fs,
@@ -117,6 +125,7 @@ def built_hub(
         manifest,
         run,
         variables,
+        results,
     )
 
 

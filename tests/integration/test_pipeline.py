@@ -12,7 +12,7 @@ import csv
 
 import duckdb
 import pytest
-from hub_runs import dbt_results, run_full_refresh
+from hub_runs import run_full_refresh
 from session_store import HubEnvironment
 
 from infra.demo.manifest import EstateManifest
@@ -246,7 +246,7 @@ def test_the_hub_runs_end_to_end_and_a_second_run_changes_nothing(hub, hub_env):
     first = hub.run
     assert first.success, [e.message for e in first.all_events if e.is_failure]
     # the full refresh runs the models' unit tests too (a delivery's run leaves them out)
-    unit_tests = [r for r in dbt_results(first) if r["unique_id"].startswith("unit_test.")]
+    unit_tests = [r for r in hub.dbt_results if r["unique_id"].startswith("unit_test.")]
     assert len(unit_tests) >= 9 and {r["status"] for r in unit_tests} == {"pass"}
 
     with duckdb.connect(str(hub_env.warehouse_path), read_only=True) as connection:

@@ -105,7 +105,7 @@ def test_the_cli_says_in_one_line_what_is_missing_and_keeps_its_state_private(tm
         cwd=REPO_ROOT,
     )
     assert elsewhere.returncode == 1
-    assert "HUB_PSEUDONYM_KEY is not set" in elsewhere.stdout
+    assert "HUB_PSEUDONYM_KEY is not set" in elsewhere.stderr and not elsewhere.stdout
     assert "Traceback" not in elsewhere.stdout + elsewhere.stderr
 
     local = subprocess.run(
