@@ -15,7 +15,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -79,9 +78,13 @@ def _prepare_environment() -> None:
             key_file.chmod(0o600)
         os.environ["HUB_PSEUDONYM_KEY"] = key_file.read_text().strip()
         applied.append("HUB_PSEUDONYM_KEY")
+    from orchestration.platform.instance import POSTGRES_URL_VARIABLE, postgres_url
     from orchestration.platform.resources import LakeResource, dbt_environment
 
     os.environ.update(dbt_environment(LakeResource.from_environment()))
+    if url := postgres_url():
+        # every Dagster process the hub starts (runs, the UI, its daemon) inherits it
+        os.environ[POSTGRES_URL_VARIABLE] = url
     if applied:
         notices.print(f"[dim]development defaults for: {', '.join(sorted(applied))}[/dim]")
 
@@ -346,13 +349,16 @@ def _store_state(store=None) -> dict[str, Any]:
 
 
 def prepare() -> None:
+    import dagster as dg
     from dagster_dbt import DbtProject
 
+    from orchestration.platform import instance
     from orchestration.transform.dbt_cli import prepare_dbt_project
 
-    dagster_home = Path(os.environ["DAGSTER_HOME"])
-    dagster_home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(REPO_ROOT / "infra" / "dagster.yaml", dagster_home / "dagster.yaml")
+    notices.print(instance.write(Path(os.environ["DAGSTER_HOME"])))
+    # Its storage's tables made now, once: runs started together would race to make them.
+    with dg.DagsterInstance.get():
+        pass
     project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
     prepare_dbt_project(project)
     console.print(f"dbt manifest ready: {project.manifest_path}")

@@ -181,14 +181,11 @@ def keys_accepted(store: ObjectStore) -> bool | None:
     import botocore.exceptions
     from botocore.config import Config
 
-    client = boto3.client(
-        "s3",
-        endpoint_url=store.endpoint_url or None,
-        region_name=store.region,
-        aws_access_key_id=store.access_key_id,
-        aws_secret_access_key=store.secret_access_key,
-        config=Config(retries={"max_attempts": 1}, connect_timeout=3, read_timeout=10),
+    options = store.boto3_options()
+    options["config"] = options["config"].merge(
+        Config(retries={"max_attempts": 1}, connect_timeout=3, read_timeout=10)
     )
+    client = boto3.client("s3", **options)
     try:
         client.list_buckets()
     except botocore.exceptions.ClientError as error:

@@ -12,31 +12,38 @@ from orchestration.platform.resources import (
 )
 
 
+def _when_set(**fields: str) -> dict[str, dg.EnvVar]:
+    """`field=EnvVar(name)` for the variables that hold a value. The others keep the
+    resource's default: an empty endpoint is AWS, empty keys are the AWS credential chain,
+    and an unset EnvVar would fail every run."""
+    return {field: dg.EnvVar(name) for field, name in fields.items() if os.environ.get(name)}
+
+
 def definitions() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "lake": LakeResource(
-                endpoint_url=dg.EnvVar("HUB_S3_ENDPOINT"),
-                access_key_id=dg.EnvVar("HUB_S3_ACCESS_KEY_ID"),
-                secret_access_key=dg.EnvVar("HUB_S3_SECRET_ACCESS_KEY"),
                 region=dg.EnvVar("HUB_S3_REGION"),
                 raw_bucket=dg.EnvVar("HUB_RAW_BUCKET"),
                 lake_bucket=dg.EnvVar("HUB_LAKE_BUCKET"),
+                **_when_set(
+                    endpoint_url="HUB_S3_ENDPOINT",
+                    access_key_id="HUB_S3_ACCESS_KEY_ID",
+                    secret_access_key="HUB_S3_SECRET_ACCESS_KEY",
+                    url_style="HUB_S3_URL_STYLE",
+                ),
             ),
             "warehouse": WarehouseResource(
                 path=dg.EnvVar("HUB_WAREHOUSE_PATH"),
-                # Optional: an unset EnvVar would fail every run, so it is read only when set.
-                **(
-                    {"encryption_key": dg.EnvVar(ENCRYPTION_KEY_VARIABLE)}
-                    if os.environ.get(ENCRYPTION_KEY_VARIABLE)
-                    else {}
-                ),
+                **_when_set(encryption_key=ENCRYPTION_KEY_VARIABLE),
             ),
             "raw_s3": S3Resource(
-                endpoint_url=dg.EnvVar("HUB_S3_ENDPOINT"),
-                aws_access_key_id=dg.EnvVar("HUB_S3_ACCESS_KEY_ID"),
-                aws_secret_access_key=dg.EnvVar("HUB_S3_SECRET_ACCESS_KEY"),
                 region_name=dg.EnvVar("HUB_S3_REGION"),
+                **_when_set(
+                    endpoint_url="HUB_S3_ENDPOINT",
+                    aws_access_key_id="HUB_S3_ACCESS_KEY_ID",
+                    aws_secret_access_key="HUB_S3_SECRET_ACCESS_KEY",
+                ),
             ),
         }
     )

@@ -18,9 +18,11 @@ class LakeResource(dg.ConfigurableResource):
     """The object store holding raw deliveries and the lake (bronze, quarantine, gold)."""
 
     endpoint_url: str = ""
-    access_key_id: str
-    secret_access_key: str
+    # empty keys: the AWS credential chain (settings.ObjectStore)
+    access_key_id: str = ""
+    secret_access_key: str = ""
     region: str = "us-east-1"
+    url_style: str = ""
     raw_bucket: str = "raw"
     lake_bucket: str = "lake"
 
@@ -33,6 +35,7 @@ class LakeResource(dg.ConfigurableResource):
             access_key_id=store.access_key_id,
             secret_access_key=store.secret_access_key,
             region=store.region,
+            url_style=store.url_style,
             raw_bucket=os.environ["HUB_RAW_BUCKET"],
             lake_bucket=os.environ["HUB_LAKE_BUCKET"],
         )
@@ -44,6 +47,7 @@ class LakeResource(dg.ConfigurableResource):
             access_key_id=self.access_key_id,
             secret_access_key=self.secret_access_key,
             region=self.region,
+            url_style=self.url_style,
         )
 
     def filesystem(self) -> s3fs.S3FileSystem:
@@ -106,20 +110,18 @@ def open_duckdb(database: str, lake: LakeResource | None = None) -> duckdb.DuckD
 
 
 def dbt_environment(lake: LakeResource) -> dict[str, str]:
-    """Variables profiles.yml reads that are derived, not set by the operator."""
+    """What the dbt build reads from the environment: the extension folder profiles.yml names,
+    and the lake as this resource sees it, for the session plugin (dbt_lake.py)."""
     store = lake.object_store
-    env = {
+    return {
         "HUB_DUCKDB_EXTENSION_DIRECTORY": str(duckdb_extension_directory()),
         "HUB_LAKE_BUCKET": lake.lake_bucket,
+        "HUB_S3_ENDPOINT": store.endpoint_url,
         "HUB_S3_ACCESS_KEY_ID": store.access_key_id,
         "HUB_S3_SECRET_ACCESS_KEY": store.secret_access_key,
         "HUB_S3_REGION": store.region,
-        "HUB_DUCKDB_S3_USE_SSL": str(store.uses_ssl).lower(),
+        "HUB_S3_URL_STYLE": store.url_style,
     }
-    if store.endpoint_url:
-        env["HUB_DUCKDB_S3_ENDPOINT"] = store.host
-        env["HUB_DUCKDB_S3_URL_STYLE"] = "path"
-    return env
 
 
 def export_dbt_environment(lake: LakeResource) -> None:

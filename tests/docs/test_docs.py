@@ -256,7 +256,16 @@ def hub_command_problems(parser: argparse.ArgumentParser, command: Command) -> l
     said = f"{command.where}: `{command.text}`"
     words = list(command.words)
     name = "hub"
-    while (subcommands := _subcommands(parser)) and words and not words[0].startswith("-"):
+    while (subcommands := _subcommands(parser)) and words:
+        if words[0].startswith("-"):
+            # a switch of the command itself, before its sub-command (`hub --quiet status`)
+            switches = {o for a in parser._actions if a.nargs == 0 for o in a.option_strings}
+            if words[0] not in switches:
+                break
+            words.pop(0)
+            continue
+        if words[0].startswith("<"):  # a placeholder: `hub --quiet <command>`
+            return []
         word = words.pop(0)
         if word not in subcommands:
             known = ", ".join(sorted(subcommands))

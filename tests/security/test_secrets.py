@@ -82,12 +82,15 @@ def test_the_repository_holds_no_default_secret():
     assert offending == []
 
 
-def test_a_store_elsewhere_without_keys_is_an_error_naming_the_variable(bare, tmp_path):
+def test_a_store_elsewhere_gets_no_made_up_keys_and_half_a_pair_is_refused(bare, tmp_path):
     os.environ["HUB_S3_ENDPOINT"] = "https://s3.example.org"
     apply_development_defaults(tmp_path)
 
+    # no keys: the AWS credential chain (instance role, SSO, web identity), never local ones
     assert PIPELINE_KEYS[0] not in os.environ
-    with pytest.raises(SettingsError, match="HUB_S3_ACCESS_KEY_ID is not set"):
+    assert ObjectStore.from_environment().uses_credential_chain
+    os.environ[PIPELINE_KEYS[0]] = "AKIAEXAMPLE"
+    with pytest.raises(SettingsError, match="only one of HUB_S3_ACCESS_KEY_ID"):
         ObjectStore.from_environment()
 
 
