@@ -19,6 +19,7 @@ demo: setup
 	$(UV) run python -m infra.demo
 
 ui: setup
+	@echo "evidence explorer: file://$(CURDIR)/.hub/reports/explorer/index.html (rebuilt at every publication; hub explorer rebuilds it)"
 	$(UV) run hub ui
 
 lint: setup
@@ -35,7 +36,7 @@ stop: setup
 
 clean: stop
 	rm -rf .hub/objectstore .hub/dagster .hub/warehouse.duckdb .hub/demo-estate .hub/published \
-		.hub/docs dbt_project/target
+		.hub/docs .hub/reports dbt_project/target
 	rm -f .hub/audit-anchor.jsonl
 
 # Performance at scale against the floor and a peer (infra/benchmarks/README.md); not part of

@@ -844,6 +844,33 @@ def _print_rows(columns: list[str], rows: list[tuple], output_format: str) -> No
         console.print(table)
 
 
+def explorer(output_format: str, out: Path | None) -> int:
+    from orchestration.publishing.explorer import site_directory
+    from orchestration.publishing.explorer.facts import (
+        ExplorerError,
+        latest_publication,
+        read_facts,
+    )
+    from orchestration.publishing.explorer.site import build_site
+
+    try:
+        with _published() as connection:
+            facts = read_facts(connection, latest_publication(connection))
+        built = build_site(facts, out or site_directory())
+    except ExplorerError as error:
+        raise HubCondition(str(error)) from error
+    if output_format == "json":
+        print(json.dumps({"site": str(built.index), "pages": built.pages, "bytes": built.bytes}))
+    else:
+        console.print(f"evidence explorer: {built.index}", soft_wrap=True)
+        notices.print(
+            f"[dim]{built.pages} pages, {built.bytes / 2**20:.1f} MiB, from publication "
+            f"{facts.publication.snapshot}; open the file in a browser, or serve the folder "
+            "from any static host[/dim]"
+        )
+    return 0
+
+
 def docs() -> int:
     import warnings
 
@@ -913,6 +940,7 @@ def landing_table(landed: list[dict[str, Any]]) -> Table:
 
 def summary(output_format: str = "table") -> None:
     from orchestration.platform import lake_layout
+    from orchestration.publishing.explorer import site_directory
 
     landed = landing_facts()
     fs, lake_bucket = object_store_as(), os.environ["HUB_LAKE_BUCKET"]
@@ -934,6 +962,9 @@ def summary(output_format: str = "table") -> None:
             console.print(f"[red]not landed:[/red] {escape(error)}")
     print_heatmap(facts=heat)
     console.print(f"heat map: {reports / 'coverage_heatmap.html'} (and .png)", soft_wrap=True)
+    explorer_page = site_directory() / "index.html"
+    if explorer_page.exists():
+        console.print(f"evidence explorer: {explorer_page}", soft_wrap=True)
     console.print('published gold: .venv/bin/hub query "from gold.dataset_quality_scores"')
     console.print(
         f"gold Parquet: s3://{lake_bucket}/gold/  (endpoint {os.environ['HUB_S3_ENDPOINT']})",
@@ -1359,6 +1390,22 @@ def parser() -> argparse.ArgumentParser:
         "sensors, schedules, run monitoring) on this hub's instance.",
     )
     command("docs", "the published gold's data dictionary, as HTML")
+    exploring = command(
+        "explorer",
+        "build the evidence explorer, a static site, from the published gold",
+        "Build the evidence explorer from the latest publication: the heat map, a page per "
+        "cell and per data set, the gaps and the dimensions, as static files that open from "
+        "the file system (no server, nothing loaded from the internet). Prints the front "
+        "page's path.",
+    )
+    exploring.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="write the site here, replacing what the folder held (default: "
+        "$HUB_HOME/reports/explorer)",
+    )
+    output_format(exploring, "text", "json")
     extracting = command(
         "extract",
         "a role's extract under a live agreement, audited",
@@ -1457,6 +1504,8 @@ def _run(args: argparse.Namespace, operator_key: bool) -> int:
             return ui()
         case "docs":
             return docs()
+        case "explorer":
+            return explorer(args.format, args.out)
         case "extract":
             return extract(args.role, args.purpose)
         case "audit":

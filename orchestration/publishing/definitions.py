@@ -1,11 +1,12 @@
 """What the hub publishes: the gold tables released to the lake as Parquet, for tools (and
-roles) that read object storage (lake/gold/<table>.parquet, protected as extracts are), and the
-coverage heat map."""
+roles) that read object storage (lake/gold/<table>.parquet, protected as extracts are), the
+coverage heat map, and the evidence explorer built from the published gold."""
 
 import json
 
 import dagster as dg
 
+from orchestration.publishing.explorer.asset import evidence_explorer
 from orchestration.publishing.heatmap_report import coverage_heatmap
 from orchestration.publishing.published_gold import build_gold_export_asset
 from orchestration.transform.definitions import WAREHOUSE_POOL, dbt_project
@@ -23,4 +24,4 @@ def gold_tables() -> list[str]:
 
 def definitions() -> dg.Definitions:
     gold_export = build_gold_export_asset(load_governance(), gold_tables(), WAREHOUSE_POOL)
-    return dg.Definitions(assets=[gold_export, coverage_heatmap])
+    return dg.Definitions(assets=[gold_export, coverage_heatmap, evidence_explorer])

@@ -54,7 +54,9 @@ def score(compiled_sql, data_sets: dict[str, float], feeds: set[tuple[str, str]]
     )
     dimensions = {
         (d, v): s
-        for d, v, s in connection.execute("from gold.taxonomy_dimension_scores").fetchall()
+        for d, v, s in connection.execute(
+            "select dimension, dimension_value, average_score from gold.taxonomy_dimension_scores"
+        ).fetchall()
     }
     return cells, dimensions
 

@@ -109,7 +109,9 @@ def test_cells_take_their_best_data_set_and_empty_cells_score_zero(gold):
 def test_dimension_averages_and_the_overall_score(gold):
     averages = {
         value: score
-        for _, value, score in gold.execute("from gold.taxonomy_dimension_scores").fetchall()
+        for value, score in gold.execute(
+            "select dimension_value, average_score from gold.taxonomy_dimension_scores"
+        ).fetchall()
     }
     assert averages == {
         "prevention": 0.88,
