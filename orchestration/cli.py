@@ -1016,7 +1016,8 @@ def _lake():
 
 
 def extract(role: str, purpose: str) -> int:
-    from orchestration.trust.extracts import ExtractError, make_extract
+    from orchestration.publishing.explorer import build_for_extract
+    from orchestration.trust.extracts import COMPANION_FOLDER, ExtractError, make_extract
     from orchestration.trust.governance import AccessRefused, load_governance
     from orchestration.trust.suppression import configured_threshold
 
@@ -1033,6 +1034,7 @@ def extract(role: str, purpose: str) -> int:
             lake.lake_bucket,
             _home() / "extracts",
             configured_threshold(),
+            companion=build_for_extract,
         )
     except AccessRefused as refusal:
         console.print(f"[red]refused:[/red] {refusal}")
@@ -1054,6 +1056,9 @@ def extract(role: str, purpose: str) -> int:
         f"expires {agreement.expires_on})"
     )
     console.print(f"written to {package.local_directory}/ and {package.lake_location}/")
+    explorer_page = package.local_directory / COMPANION_FOLDER / "index.html"
+    if explorer_page.exists():
+        console.print(f"with its evidence explorer: {explorer_page}", soft_wrap=True)
     console.print(f"audit entry #{package.audit_sequence}")
     return 0
 

@@ -13,7 +13,7 @@ from orchestration.trust.analytics import (
     small_values_in_gold,
     write_suppressed_mart,
 )
-from orchestration.trust.extracts import ExtractError, make_extract
+from orchestration.trust.extracts import Companion, ExtractError, make_extract
 from orchestration.trust.governance import AccessRefused, Agreement, Governance, Mart
 from orchestration.trust.suppression import configured_threshold
 
@@ -74,7 +74,10 @@ def build_suppressed_mart_asset(mart: Mart, pool: str) -> dg.AssetsDefinition:
 
 
 def build_extracts_asset(
-    governance: Governance, approved: list[tuple[Agreement, str, str]], pool: str
+    governance: Governance,
+    approved: list[tuple[Agreement, str, str]],
+    pool: str,
+    companion: Companion | None = None,
 ) -> dg.AssetsDefinition:
     """extracts/<role>/<purpose> for each (agreement, role, purpose) approved: the package the
     agreement allows, remade on each run.
@@ -140,6 +143,7 @@ def build_extracts_asset(
                         local_root,
                         threshold,
                         context={"dagster_run_id": context.run_id},
+                        companion=companion,
                     )
                 except AccessRefused as refusal:
                     failed.append(f"{role}/{purpose}: refused (audited): {refusal}")

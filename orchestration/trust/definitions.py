@@ -12,10 +12,12 @@ import dagster as dg
 
 from orchestration.transform.definitions import WAREHOUSE_POOL
 from orchestration.trust.assets import build_extracts_asset, build_suppressed_mart_asset
+from orchestration.trust.extracts import Companion
 from orchestration.trust.governance import load_governance
 
 
-def definitions() -> dg.Definitions:
+def definitions(companion: Companion | None = None) -> dg.Definitions:
+    """`companion` goes with every published-tier extract (see extracts.make_extract)."""
     governance = load_governance()
     marts = [
         build_suppressed_mart_asset(mart, WAREHOUSE_POOL) for mart in governance.suppressed_marts
@@ -29,5 +31,7 @@ def definitions() -> dg.Definitions:
         if governance.marts_allowed(agreement, role)
         for purpose in agreement.purposes
     ]
-    extracts = [build_extracts_asset(governance, approved, WAREHOUSE_POOL)] if approved else []
+    extracts = (
+        [build_extracts_asset(governance, approved, WAREHOUSE_POOL, companion)] if approved else []
+    )
     return dg.Definitions(assets=[*marts, *extracts])

@@ -52,6 +52,11 @@ class ExtractPackage:
     audit_sequence: int
 
 
+# Writes what goes with a published-tier extract into a folder, from the extract's database.
+Companion = Callable[[Path, Path], object]
+COMPANION_FOLDER = "explorer"
+
+
 def make_extract(
     governance: Governance,
     role: str,
@@ -63,10 +68,14 @@ def make_extract(
     threshold: int,
     now: datetime | None = None,
     context: dict[str, Any] | None = None,
+    companion: Companion | None = None,
 ) -> ExtractPackage:
     """Make and deliver one extract, or raise AccessRefused (audited) with the reason.
 
     `warehouse` opens a read-only connection; it is called only once access is granted.
+    `companion`, for an extract of the published tier only, writes what goes with the tables
+    (the evidence explorer) into its folder, from the extract's own database: it sees
+    nothing the package does not hold, and the audit entry covers it.
     """
     now = now or datetime.now(UTC)
     audit = AuditLog(fs, lake_bucket)
@@ -116,8 +125,24 @@ def make_extract(
         "note": "Counts from 1 to threshold - 1, and the cells or totals that would reveal them, "
         "are null; <count>_suppressed says which. Use under the agreement named here only.",
     }
+    published_only = (
+        min(
+            governance.tier_rank(agreement.tier),
+            governance.tier_rank(governance.roles[role].max_tier),
+        )
+        == 0
+    )
+    if companion is not None and published_only:
+        manifest["companion"] = f"{COMPANION_FOLDER}/"
     # The manifest goes first, so an interrupted delivery can still be found and revoked.
-    _write_package(local_directory, fs, lake_prefix, tables, manifest)
+    _write_package(
+        local_directory,
+        fs,
+        lake_prefix,
+        tables,
+        manifest,
+        companion if published_only else None,
+    )
     entry = audit.append(
         "extract",
         role=role,
@@ -228,6 +253,7 @@ def _write_package(
     lake_prefix: str,
     tables: dict[str, pl.DataFrame],
     manifest: dict[str, Any],
+    companion: Companion | None = None,
 ) -> None:
     directory.mkdir(parents=True, exist_ok=False)
     _write_manifest(directory, fs, lake_prefix, manifest)
@@ -237,9 +263,16 @@ def _write_package(
             database.register("incoming", frame.to_arrow())
             database.execute(f'create table "{name}" as select * from incoming')
             database.unregister("incoming")
+    if companion is not None:
+        companion(directory / DATABASE_NAME, directory / COMPANION_FOLDER)
     # one call, so the object store receives the files side by side rather than one by one
-    files = sorted(path for path in directory.iterdir() if path.name != MANIFEST_NAME)
-    fs.put([str(path) for path in files], [f"{lake_prefix}/{path.name}" for path in files])
+    files = sorted(
+        path for path in directory.rglob("*") if path.is_file() and path.name != MANIFEST_NAME
+    )
+    fs.put(
+        [str(path) for path in files],
+        [f"{lake_prefix}/{path.relative_to(directory).as_posix()}" for path in files],
+    )
 
 
 def _write_manifest(directory: Path, fs: Any, lake_prefix: str, manifest: dict[str, Any]) -> None:

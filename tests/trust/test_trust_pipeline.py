@@ -20,6 +20,7 @@ from trust_checks import hidden_rows, published_equations, recoverable
 
 from infra.demo.manifest import EstateManifest
 from orchestration import cli
+from orchestration.publishing.explorer.slugs import data_set_page
 from orchestration.trust.audit import AuditLog
 from orchestration.trust.governance import load_governance
 from orchestration.trust.suppression import small_counts, suppress, suppressed_flag
@@ -55,6 +56,36 @@ def test_the_run_builds_the_suppressed_marts_and_the_approved_extracts(hub):
     assert ("researcher", "prevalence_research") in made
     assert ("public_reporter", "public_reporting") in made
     assert ("program_officer", "program_evaluation") not in made  # its agreement has expired
+
+
+def test_only_a_published_tier_extract_carries_the_explorer_of_what_it_holds(hub):
+    governance = load_governance()
+    carried = {}
+    for package in packages(hub):
+        manifest = json.loads((package / "_extract.json").read_text())
+        carried[manifest["role"]] = (package / "explorer" / "index.html").exists()
+        if manifest["role"] != "public_reporter":
+            continue
+        agreement = governance.agreements[manifest["agreement"]]
+        site = package / "explorer"
+        pages = {
+            path.relative_to(site).as_posix()
+            for path in (site / "data-sets").glob("*.html")
+            if path.name != "index.html"
+        }
+        # a page per data set the extract holds, none for the others
+        assert pages and pages <= {data_set_page(name) for name in agreement.data_sets}
+        lake = hub.fs.glob(
+            f"{hub.lake_bucket}/extracts/public_reporter/public_reporting/*/explorer/index.html"
+        )
+        assert lake, "the lake holds the package's explorer too"
+        assert manifest["companion"] == "explorer/"
+        # every count on its pages is 0 or above the small-cell threshold
+        for page in site.rglob("*.html"):
+            text = page.read_text()
+            assert not re.search(r'data-count="([1-9]|10)"', text), page
+    assert carried["public_reporter"] is True
+    assert carried["researcher"] is False  # an aggregate-tier extract: no public site from it
 
 
 def identifier_patterns(manifest: EstateManifest) -> tuple[set[str], list[str]]:

@@ -22,3 +22,16 @@ def site_directory() -> Path:
     """Where the explorer goes beside the hub's other reports: $HUB_HOME/reports/explorer."""
     home = Path(os.environ.get("HUB_HOME") or REPO_ROOT / ".hub")
     return home / "reports" / SITE_FOLDER
+
+
+def build_for_extract(database: Path, folder: Path) -> None:
+    """The explorer of a published-tier extract, from its own database into `folder`
+    (orchestration/trust/extracts.py calls it); Bokeh is imported only when one is built."""
+    import duckdb
+
+    from orchestration.publishing.explorer.facts import read_facts
+    from orchestration.publishing.explorer.site import build_site
+
+    with duckdb.connect(str(database), read_only=True) as connection:
+        facts = read_facts(connection)
+    build_site(facts, folder)
