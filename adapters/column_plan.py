@@ -19,7 +19,9 @@ import pyarrow.compute as pc
 
 from adapters.base import AdapterError, AdapterOptions, Rejection
 
-_TYPE_ALIASES = {
+# The names a declaration may use under `types:`, and the type each means (the pandera gate
+# derives its schema from the same names).
+TYPE_ALIASES = {
     "string": "string",
     "str": "string",
     "text": "string",
@@ -242,12 +244,12 @@ def apply_plan(
     for name, declared in options.types.items():
         if name not in table.column_names:
             continue
-        type_name = _TYPE_ALIASES.get(str(declared).lower())
+        type_name = TYPE_ALIASES.get(str(declared).lower())
         if type_name is None:
             raise AdapterError(
                 source_name,
                 f"column {name!r}: unknown declared type {declared!r}; use one of "
-                f"{sorted(set(_TYPE_ALIASES.values()))}",
+                f"{sorted(set(TYPE_ALIASES.values()))}",
             )
         if type_name == "string":
             continue

@@ -23,7 +23,7 @@ from pandera.config import ValidationDepth, config_context
 from pandera.engines import polars_engine
 from pandera.errors import SchemaError, SchemaErrorReason, SchemaErrors
 
-from adapters.column_plan import _TYPE_ALIASES
+from adapters.column_plan import TYPE_ALIASES
 from expectations.gate_result import MAX_EXAMPLES, ExpectationOutcome, GateResult
 from orchestration.platform.lake_layout import LINEAGE_SCHEMA, REQUIRED_LINEAGE
 
@@ -91,11 +91,11 @@ def frame_schema(types: Mapping[str, str] | None = None) -> pa.DataFrameSchema:
 
 
 def _landed_dtype(column: str, declared: str) -> Any:
-    type_name = _TYPE_ALIASES.get(str(declared).lower())
+    type_name = TYPE_ALIASES.get(str(declared).lower())
     if type_name is None:
         raise ValueError(
             f"column {column!r}: unknown declared type {declared!r} under `types:`; use one "
-            f"of {sorted(set(_TYPE_ALIASES.values()))}"
+            f"of {sorted(set(TYPE_ALIASES.values()))}"
         )
     return LANDED_DTYPES.get(type_name)
 

@@ -53,7 +53,7 @@ def build_bronze_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 description=f"A new delivery has landed within the declared cadence "
                 f"({spec.cadence_days} days); failing means contributors have gone quiet.",
             ),
-            *(gates.check_specs() if gates else []),
+            *gates.check_specs(),
         ],
     )
     def _bronze(context: dg.AssetExecutionContext, lake: LakeResource):
@@ -62,7 +62,7 @@ def build_bronze_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             lake.filesystem(),
             lake.raw_bucket,
             lake.lake_bucket,
-            gate=gates.gate(lake) if gates else None,
+            gate=gates.gate(lake),
         )
         for outcome in report.failed:
             context.log.error(outcome.error)
@@ -92,8 +92,7 @@ def build_bronze_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "days_overdue": overdue if overdue is not None else "nothing landed yet",
             },
         )
-        if gates:
-            yield from gates.check_results(report)
+        yield from gates.check_results(report)
 
     return _bronze
 

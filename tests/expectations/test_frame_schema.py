@@ -267,3 +267,20 @@ def landed_frame(**columns: pl.Series) -> pl.DataFrame:
         _row_number=pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
         _ingested_at=pl.lit(NOW, pl.Datetime("us", "UTC")),
     )
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['count"); DROP TABLE bronze; --', "../../etc/passwd", "<script>x</script>", "  ", "ü\u0000x"],
+)
+def test_a_hostile_declared_column_name_is_only_a_name(hostile, valid_frame):
+    """A contributor's column name reaches the schema as a dictionary key, never as code: a
+    value of the wrong type in it fails by that name, and the right one passes."""
+    frame = valid_frame("hotline")
+    schema = frame_schema({hostile: "integer"})
+
+    good = frame.with_columns(pl.lit(3, dtype=pl.Int64).alias(hostile))
+    assert validate_frame(good.lazy(), schema).success
+
+    bad = frame.with_columns(pl.lit("three").alias(hostile))
+    assert failed(validate_frame(bad.lazy(), schema)) == {("dtype", hostile): None}
