@@ -50,7 +50,12 @@ class Estate:
     """Writes deliveries under `out_dir` and keeps the manifest of what was written."""
 
     def __init__(
-        self, out_dir: Path, seed: int, scale: float, screening_rows: int | None = None
+        self,
+        out_dir: Path,
+        seed: int,
+        scale: float,
+        screening_rows: int | None = None,
+        ads_rows: int | None = None,
     ) -> None:
         if scale <= 0:
             raise ValueError(f"scale must be positive, got {scale}")
@@ -59,6 +64,8 @@ class Estate:
         self.scale = scale
         self.screening_rows = screening_rows
         """Rows of the tx_dfps screening CSVs altogether, overriding `scale` for them."""
+        self.ads_rows = ads_rows
+        """Rows of the ads_monitor_ngo Arrow deliveries altogether, overriding `scale`."""
         self.manifest = EstateManifest(seed=seed, scale=scale)
         self._identifiers: dict[str, set[str]] = defaultdict(set)
 

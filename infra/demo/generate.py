@@ -57,12 +57,14 @@ def generate_estate(
     *,
     only: Sequence[str] | None = None,
     screening_rows: int | None = None,
+    ads_rows: int | None = None,
 ) -> EstateManifest:
     """Write the estate under `out_dir` and return its manifest.
 
     `scale` multiplies the row counts of record-level data sets (aggregate tables keep their
     geography-by-period grain). `screening_rows` sets the total rows of the tx_dfps
-    screening CSVs, streamed in chunks so memory stays bounded at any size. `only` limits
+    screening CSVs and `ads_rows` those of the ads_monitor_ngo Arrow files (in deliveries of
+    at most 10M rows), streamed in chunks so memory stays bounded at any size. `only` limits
     generation to some sources; each source's bytes do not depend on which others run.
     """
     unknown = sorted(set(only or ()) - set(SOURCES))
@@ -70,7 +72,7 @@ def generate_estate(
         raise ValueError(f"unknown sources {unknown}; known sources: {', '.join(SOURCES)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    estate = Estate(out_dir, seed, scale, screening_rows=screening_rows)
+    estate = Estate(out_dir, seed, scale, screening_rows=screening_rows, ads_rows=ads_rows)
     for source, generate in SOURCES.items():
         if only and source not in only:
             continue
@@ -91,11 +93,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rows", type=int, default=None, help="total rows of the tx_dfps screening CSVs"
     )
+    parser.add_argument(
+        "--ads-rows", type=int, default=None, help="total rows of the ads_monitor_ngo Arrow files"
+    )
     parser.add_argument("--only", nargs="+", choices=sorted(SOURCES), metavar="SOURCE")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     manifest = generate_estate(
-        args.out, args.seed, args.scale, only=args.only, screening_rows=args.rows
+        args.out,
+        args.seed,
+        args.scale,
+        only=args.only,
+        screening_rows=args.rows,
+        ads_rows=args.ads_rows,
     )
     elapsed = time.perf_counter() - started
     total = sum(delivery.bytes for delivery in manifest.deliveries)

@@ -8,13 +8,14 @@ two overlap and disagree, as independent scrapes do.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import numpy as np
 import polars as pl
 
-from infra.demo.estate import Estate
+from infra.demo.estate import Estate, chunk_sizes
 from infra.demo.places import counties
-from infra.demo.sampling import counts
+from infra.demo.sampling import counts, day_number
 
 SOURCE = "commercial_sex_ads"
 
@@ -23,6 +24,12 @@ CITIES = (
     "New Orleans", "Baton Rouge", "Shreveport", "Miami", "Orlando", "Tampa", "Jacksonville",
     "Fort Lauderdale", "Atlanta", "Las Vegas",
 )  # fmt: skip
+
+# With `ads_rows`, the NGO's monitoring reaches many areas of each metro, sent a quarter
+# (13 ISO weeks) at a time in deliveries of at most this many rows.
+SCRAPE_DELIVERY_ROWS = 10_000_000
+SCRAPE_WEEKS = 13
+SCRAPE_FIRST_MONDAY = dt.date(2000, 1, 3)
 
 # Large events draw ads: the 2024 Super Bowl in Las Vegas, Mardi Gras in New Orleans.
 EVENT_WEEKS = {("Las Vegas", dt.date(2024, 2, 5)): 1.6, ("New Orleans", dt.date(2024, 2, 12)): 1.35}
@@ -91,6 +98,9 @@ def generate(estate: Estate) -> None:
         n_phones="unique_phones",
         n_new_phones="new_phones",
     )
+    if estate.ads_rows is not None:
+        _scraped_areas(estate, estate.ads_rows)
+        return
     estate.deliver(
         source=SOURCE,
         contributor="ads_monitor_ngo",
@@ -100,3 +110,60 @@ def generate(estate: Estate) -> None:
         frames=[ngo],
         delivered_on=dt.date(2024, 7, 15),
     )
+
+
+def _scraped_area_weeks(
+    estate: Estate, label: str, first_monday: dt.date, rows: int
+) -> Iterator[pl.DataFrame]:
+    """`rows` area-weeks of one quarter in the NGO's layout, generated chunk by chunk: area
+    `n` of the quarter is "<metro> area <n>" (its state given, as the area is no metro the
+    seeds know), and each area has a row for each of the quarter's weeks."""
+    rng = estate.rng(SOURCE, "ads_monitor_ngo", label)
+    metros = (
+        counties().filter(pl.col("city").is_in(CITIES)).unique("city", keep="first").sort("city")
+    )
+    start = 0
+    for size in chunk_sizes(rows):
+        position = np.arange(start, start + size)
+        area = position // SCRAPE_WEEKS
+        ads = rng.poisson(rng.uniform(5, 400, size))
+        phones = rng.binomial(ads, 0.42)
+        yield pl.DataFrame(
+            {
+                "area": area,
+                "monday": pl.Series(
+                    position % SCRAPE_WEEKS * 7 + day_number(first_monday), dtype=pl.Int32
+                ),
+                "n_ads": ads,
+                "n_phones": phones,
+                "n_new_phones": rng.binomial(phones, 0.18),
+            }
+        ).select(
+            metro=pl.concat_str(
+                pl.lit(metros.get_column("city")).gather(pl.col("area") % metros.height),
+                pl.lit(" metro area "),
+                pl.col("area").cast(pl.String),
+            ),
+            state=pl.lit(metros.get_column("state")).gather(pl.col("area") % metros.height),
+            iso_week=pl.col("monday").cast(pl.Date).dt.strftime("%G-W%V"),
+            n_ads="n_ads",
+            n_phones="n_phones",
+            n_new_phones="n_new_phones",
+        )
+        start += size
+
+
+def _scraped_areas(estate: Estate, total: int) -> None:
+    """The NGO's quarterly Arrow files holding `total` area-weeks altogether."""
+    for quarter, rows in enumerate(chunk_sizes(total, SCRAPE_DELIVERY_ROWS)):
+        first = SCRAPE_FIRST_MONDAY + dt.timedelta(weeks=SCRAPE_WEEKS * quarter)
+        label = first.strftime("%G-W%V")
+        estate.deliver(
+            source=SOURCE,
+            contributor="ads_monitor_ngo",
+            label=label,
+            file_name="ads_metro_week.arrow",
+            format="arrow",
+            frames=_scraped_area_weeks(estate, label, first, rows),
+            delivered_on=first + dt.timedelta(weeks=SCRAPE_WEEKS, days=10),
+        )

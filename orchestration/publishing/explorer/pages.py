@@ -878,8 +878,8 @@ def _ties(empty: Sequence[Gap]) -> str:
     if len(empty) < 2 or len({gap.marginal_gain for gap in empty}) > 1:
         return ""
     return (
-        " Every empty cell is worth the same, so they are ranked by name: what sets them apart "
-        "is the evidence they would hold (open a cell to read it)."
+        " Every empty cell is worth the same, so they follow the taxonomy's order (the cell "
+        "id): what sets them apart is the evidence they would hold (open a cell to read it)."
     )
 
 
