@@ -144,7 +144,10 @@ def render_html(
         "</tr>",
         "</tfoot>",
         "</table>",
-        _legend_html(),
+        legend_html(
+            f"Cell score, {SCORE_SCALE[0]:g} (weak or no evidence) to {SCORE_SCALE[1]:g} (strong), "
+            "sequential scale"
+        ),
         "</main>",
         "</body>",
         "</html>",
@@ -220,7 +223,9 @@ def _average_badge(value_name: str, average: float, named: bool = False) -> str:
     )
 
 
-def _legend_html() -> str:
+def legend_html(title: str) -> str:
+    """The colour scale's legend under `title`: the gradient from 0 to 10 with its ticks,
+    and the swatch of a cell no data set feeds (the report's and the explorer's)."""
     low, high = SCORE_SCALE
     stops = ", ".join(
         f"{score_color(low + (high - low) * step / 10)} {step * 10}%" for step in range(11)
@@ -228,8 +233,7 @@ def _legend_html() -> str:
     ticks = "".join(f"<span>{low + (high - low) * step / 5:g}</span>" for step in range(6))
     return (
         '<div class="legend" role="group" aria-label="Color scale">'
-        f'<span class="legend-title">Cell score, {low:g} (weak or no evidence) to '
-        f"{high:g} (strong), sequential scale</span>"
+        f'<span class="legend-title">{title}</span>'
         '<span class="legend-scale">'
         f'<span class="legend-bar" style="background:linear-gradient(to right, {stops})">'
         f'</span><span class="legend-ticks">{ticks}</span></span>'

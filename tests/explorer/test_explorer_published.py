@@ -18,7 +18,7 @@ from built_hub import Hub
 from explorer_samples import published_gold
 
 from orchestration.platform.settings import REPO_ROOT
-from orchestration.publishing.explorer.facts import CRITERIA
+from orchestration.publishing.explorer.facts import CRITERIA, TABLES
 from orchestration.publishing.explorer.slugs import data_set_page
 from orchestration.trust.suppression import configured_threshold
 
@@ -36,21 +36,12 @@ COUNTED = re.compile(
 @pytest.fixture(scope="module")
 def gold(built_hub: Hub) -> dict[str, list[dict]]:
     """Every table the explorer reads, as the analyst reads it from the published gold."""
-    tables = (
-        "taxonomy_cell_scores",
-        "taxonomy_dimension_scores",
-        "coverage_gaps",
-        "dataset_quality_scores",
-        "quality_score_history",
-        "coverage_by_state_year",
-        "data_set_deliveries",
-    )
     with pytest.MonkeyPatch.context() as patch:
         for name, value in built_hub.environment.items():
             patch.setenv(name, value)
         with published_gold() as connection:
             read = {}
-            for table in tables:
+            for table in TABLES:
                 result = connection.execute(f"from {table}")
                 columns = [d[0] for d in result.description]
                 read[table] = [dict(zip(columns, row, strict=True)) for row in result.fetchall()]

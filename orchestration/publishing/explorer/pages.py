@@ -32,6 +32,7 @@ from orchestration.publishing.heatmap_render import (
     NO_DATA_LABEL,
     SCORE_SCALE,
     ink_color,
+    legend_html,
     score_color,
 )
 
@@ -347,18 +348,9 @@ def _quality_text(facts: ExplorerFacts, data_set: str) -> str:
 
 def _legend() -> str:
     low, high = SCORE_SCALE
-    stops = ", ".join(
-        f"{score_color(low + (high - low) * step / 10)} {step * 10}%" for step in range(11)
-    )
-    ticks = "".join(f"<span>{low + (high - low) * step / 5:g}</span>" for step in range(6))
-    return (
-        '<div class="legend" role="group" aria-label="Color scale">'
-        f"<span>Score {low:g} (weak or no evidence) to {high:g} (strong); the scale runs "
-        "from pale yellow through green to dark blue, readable with any color vision</span>"
-        f'<span class="legend-scale"><span class="legend-bar" style="background:'
-        f'linear-gradient(to right, {stops})"></span><span class="legend-ticks">{ticks}'
-        '</span></span><span class="legend-empty"><span class="swatch empty"></span>'
-        f"{NO_DATA_LABEL}: no data set feeds the cell</span></div>"
+    return legend_html(
+        f"Score {low:g} (weak or no evidence) to {high:g} (strong); the scale runs from pale "
+        "yellow through green to dark blue, readable with any color vision"
     )
 
 
