@@ -19,7 +19,7 @@ demo: setup
 	$(UV) run python -m infra.demo
 
 ui: setup
-	@echo "evidence explorer: file://$(CURDIR)/.hub/reports/explorer/index.html (rebuilt at every publication; hub explorer rebuilds it)"
+	@echo "evidence explorer: $(CURDIR)/.hub/reports/explorer/index.html"
 	$(UV) run hub ui
 
 lint: setup

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Installs Debian's chromium for the heat map's headless-browser test (tests/heatmap).
+# Installs Debian's chromium for the headless-browser tests (tests/heatmap, tests/explorer).
 # Idempotent: does nothing when /usr/bin/chromium exists. Never fails the build: without root
 # or apt-get it says what to run, and the browser test skips until chromium is there.
 set -eu
