@@ -45,3 +45,10 @@ clean: stop
 .PHONY: bench
 bench: setup
 	$(UV) run python -m infra.benchmarks.run
+
+# The commercial-sex-ads data set at scale: Arrow deliveries generated in chunks, landed to
+# gold (infra/benchmarks/README.md); BENCH_ADS_ROWS="100000000" for the largest run.
+BENCH_ADS_ROWS ?= 1000000 10000000
+.PHONY: bench-ads
+bench-ads: setup
+	$(UV) run python -m infra.benchmarks.run --ads-rows $(BENCH_ADS_ROWS)

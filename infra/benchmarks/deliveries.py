@@ -6,6 +6,9 @@ Parquet: the same rows as a warehouse extract sends them, typed, under a Parquet
 contributor of screenings; a warehouse holds no impossible date, so those few rows are left
 out.
 The incremental delivery is a new month of the same layout, with its own screening ids.
+
+The commercial-sex-ads deliveries (`--ads-rows`) are the ads_monitor_ngo's quarterly Arrow
+files of `generate_estate(..., ads_rows=N)`, at most 10M rows each, written chunk by chunk.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from infra.demo.generate import generate_estate
 SOURCE = "screenings"
 CSV_CONTRIBUTOR = "tx_dfps"
 INCREMENTAL_MONTH = "2024-07"
+ADS_SOURCE = "commercial_sex_ads"
+ADS_CONTRIBUTOR = "ads_monitor_ngo"
 # The other contributors' deliveries are generated too; this scale keeps them at one row.
 _TINY_SCALE = 1e-6
 
@@ -30,6 +35,14 @@ def csv_deliveries(out: Path, rows: int, seed: int) -> dict[str, Path]:
     estate = out / "estate"
     generate_estate(estate, seed=seed, scale=_TINY_SCALE, only=[SOURCE], screening_rows=rows)
     files = sorted(estate.glob(f"{SOURCE}/{CSV_CONTRIBUTOR}__*/*.csv"))
+    return {path.relative_to(estate).as_posix(): path for path in files}
+
+
+def ads_deliveries(out: Path, rows: int, seed: int) -> dict[str, Path]:
+    """Raw key -> local file of the ads_monitor_ngo Arrow files holding `rows` area-weeks."""
+    estate = out / "estate"
+    generate_estate(estate, seed=seed, scale=_TINY_SCALE, only=[ADS_SOURCE], ads_rows=rows)
+    files = sorted(estate.glob(f"{ADS_SOURCE}/{ADS_CONTRIBUTOR}__*/*.arrow"))
     return {path.relative_to(estate).as_posix(): path for path in files}
 
 
@@ -77,6 +90,10 @@ def incremental_delivery(csv_files: dict[str, Path], out: Path, rows: int) -> di
     target.parent.mkdir(parents=True, exist_ok=True)
     frame.write_csv(target)
     return {key: target}
+
+
+def total_bytes(files: dict[str, Path]) -> int:
+    return sum(path.stat().st_size for path in files.values())
 
 
 def remove(out: Path) -> None:

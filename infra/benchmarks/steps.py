@@ -3,7 +3,8 @@
     python -m infra.benchmarks.steps STEP ARGUMENTS_JSON REPORT_PATH
 
 The hub's settings come from the environment the parent sets (its own buckets, warehouse and
-Dagster home per measured state). Each step times its own work, without interpreter start
+Dagster home per measured state); the data set measured is `screenings` unless the arguments
+name another (`"source"`). Each step times its own work, without interpreter start
 and imports, and writes a JSON report: `seconds`, `rows` and what else it learnt.
 """
 
@@ -29,10 +30,10 @@ def _lake():
     return LakeResource.from_environment()
 
 
-def _raw_keys(lake) -> list[str]:
+def _raw_keys(lake, source: str = SOURCE) -> list[str]:
     """The data set's raw objects, as bucket/key."""
     fs = lake.filesystem()
-    prefix = f"{lake.raw_bucket}/{SOURCE}/"
+    prefix = f"{lake.raw_bucket}/{source}/"
     return sorted(key for key in fs.find(prefix) if not key.endswith("/"))
 
 
@@ -43,7 +44,7 @@ def _spec():
     return next(spec for spec in load_source_specs(DBT_PROJECT_DIR) if spec.name == SOURCE)
 
 
-def _materialize(selection_name: str) -> dict[str, Any]:
+def _materialize(selection_name: str, source: str = SOURCE) -> dict[str, Any]:
     """A Dagster run of one selection, in process, as the raw-bucket sensor would start it."""
     started = time.perf_counter()
     import dagster as dg
@@ -58,12 +59,12 @@ def _materialize(selection_name: str) -> dict[str, Any]:
         # the pipeline is what the raw-bucket sensor would run for a new delivery
         selections = {
             "all_bronze": lambda: dg.AssetSelection.groups("bronze").resolve(graph),
-            "bronze": lambda: {dg.AssetKey(["bronze", SOURCE])},
+            "bronze": lambda: {dg.AssetKey(["bronze", source])},
             "downstream": lambda: (
-                set(keys_to_run(SOURCE, graph, instance))
+                set(keys_to_run(source, graph, instance))
                 - dg.AssetSelection.groups("bronze").resolve(graph)
             ),
-            "pipeline": lambda: keys_to_run(SOURCE, graph, instance),
+            "pipeline": lambda: keys_to_run(source, graph, instance),
         }
         keys = sorted(selections[selection_name]())
         loaded = time.perf_counter()
@@ -80,7 +81,7 @@ def _materialize(selection_name: str) -> dict[str, Any]:
     rows = 0
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
-        if materialization.asset_key == dg.AssetKey(["bronze", SOURCE]):
+        if materialization.asset_key == dg.AssetKey(["bronze", source]):
             rows = materialization.metadata["rows_landed"].value
     report: dict[str, Any] = {
         "seconds": finished - loaded,
@@ -115,11 +116,12 @@ def land(arguments: dict[str, Any]) -> dict[str, Any]:
         return timed
 
     BronzeGates.gate = timed_gate
-    report = _materialize("bronze")
+    source = arguments.get("source", SOURCE)
+    report = _materialize("bronze", source)
     # The run also runs the asset's other checks (dbt's source tests start dbt): the landing
     # is the bronze step itself, adapter, Parquet, upload and gates.
     report["run_seconds"] = report["seconds"]
-    report["seconds"] = report["step_seconds"].get(f"bronze__{SOURCE}")
+    report["seconds"] = report["step_seconds"].get(f"bronze__{source}")
     report["gate_seconds"] = sum(spent)
     report["gate_calls"] = len(spent)
     report["rows"] = report["rows_in_bronze"]
@@ -127,7 +129,7 @@ def land(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 def materialize(arguments: dict[str, Any]) -> dict[str, Any]:
-    report = _materialize(arguments["selection"])
+    report = _materialize(arguments["selection"], arguments.get("source", SOURCE))
     report["rows"] = arguments.get("rows", report["rows_in_bronze"])
     return report
 
@@ -159,20 +161,43 @@ def interpreter(arguments: dict[str, Any]) -> dict[str, Any]:
 
 
 def floor(arguments: dict[str, Any]) -> dict[str, Any]:
-    """DuckDB reads each raw object from the store and writes it back as Parquet; nothing else."""
+    """DuckDB reads each raw object from the store and writes it back as Parquet; nothing else.
+
+    DuckDB's core reads no Arrow IPC file: pyarrow's reader hands it the record batches
+    (zero copy), and DuckDB writes them.
+    """
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
     from orchestration.platform.resources import open_duckdb
 
     lake = _lake()
-    keys = _raw_keys(lake)
+    keys = _raw_keys(lake, arguments.get("source", SOURCE))
     connection = open_duckdb(":memory:", lake)
-    reader = {"csv": "read_csv", "parquet": "read_parquet"}[arguments["format"]]
+    fs = lake.filesystem()
     started = time.perf_counter()
     rows = 0
     for key in keys:
         target = f"s3://{lake.lake_bucket}/floor/{key.split('/', 1)[1]}.parquet"
-        copied = connection.execute(
-            f"COPY (SELECT * FROM {reader}('s3://{key}')) TO '{target}' (FORMAT parquet)"
-        ).fetchone()
+        if arguments["format"] == "arrow":
+            with fs.open(key, "rb") as stream:
+                batches = ipc.open_file(stream)
+                connection.register(
+                    "raw_object",
+                    pa.RecordBatchReader.from_batches(
+                        batches.schema,
+                        (batches.get_batch(i) for i in range(batches.num_record_batches)),
+                    ),
+                )
+                copied = connection.execute(
+                    f"COPY (SELECT * FROM raw_object) TO '{target}' (FORMAT parquet)"
+                ).fetchone()
+                connection.unregister("raw_object")
+        else:
+            reader = {"csv": "read_csv", "parquet": "read_parquet"}[arguments["format"]]
+            copied = connection.execute(
+                f"COPY (SELECT * FROM {reader}('s3://{key}')) TO '{target}' (FORMAT parquet)"
+            ).fetchone()
         rows += copied[0] if copied else 0
     return {"seconds": time.perf_counter() - started, "rows": rows, "objects": len(keys)}
 

@@ -116,7 +116,7 @@ def _scraped_area_weeks(
     estate: Estate, label: str, first_monday: dt.date, rows: int
 ) -> Iterator[pl.DataFrame]:
     """`rows` area-weeks of one quarter in the NGO's layout, generated chunk by chunk: area
-    `n` of the quarter is "<metro> area <n>" (its state given, as the area is no metro the
+    `n` of the quarter is "<city> metro area <n>" (its state given, as the area is no metro the
     seeds know), and each area has a row for each of the quarter's weeks."""
     rng = estate.rng(SOURCE, "ads_monitor_ngo", label)
     metros = (
