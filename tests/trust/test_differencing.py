@@ -34,7 +34,12 @@ from orchestration.trust.suppression import small_counts, suppressed_flag
 THRESHOLD = 11
 # integer columns of released tables that count no people or cases (besides the dimensions of
 # the cross-tabulations, such as period_year)
-NOT_COUNTS = {"data_set_count": "data sets feeding a taxonomy cell", "gap_rank": "a rank"}
+NOT_COUNTS = {
+    "data_set_count": "data sets feeding a taxonomy cell",
+    "gap_rank": "a rank",
+    "first_period_year": "the first year a delivery's records cover",
+    "last_period_year": "the last year a delivery's records cover",
+}
 
 
 def declaration_of(governance: Governance, table: str) -> tuple[Mart | None, bool]:
