@@ -125,13 +125,7 @@ def make_extract(
         "note": "Counts from 1 to threshold - 1, and the cells or totals that would reveal them, "
         "are null; <count>_suppressed says which. Use under the agreement named here only.",
     }
-    published_only = (
-        min(
-            governance.tier_rank(agreement.tier),
-            governance.tier_rank(governance.roles[role].max_tier),
-        )
-        == 0
-    )
+    published_only = governance.tier_ceiling(agreement, role) == 0
     if companion is not None and published_only:
         manifest["companion"] = f"{COMPANION_FOLDER}/"
     # The manifest goes first, so an interrupted delivery can still be found and revoked.

@@ -157,9 +157,14 @@ class Governance:
     def contributors_of(self, data_set: str) -> list[str]:
         return sorted(c.id for c in self.contributors.values() if data_set in c.data_sets)
 
+    def tier_ceiling(self, agreement: Agreement, role: str) -> int:
+        """The rank of the highest tier an extract under this agreement may hold for this
+        role: the lower of the agreement's tier and the role's (0 is the published tier)."""
+        return min(self.tier_rank(agreement.tier), self.tier_rank(self.roles[role].max_tier))
+
     def marts_allowed(self, agreement: Agreement, role: str) -> list[Mart]:
         """The marts an extract under this agreement may hold for this role."""
-        ceiling = min(self.tier_rank(agreement.tier), self.tier_rank(self.roles[role].max_tier))
+        ceiling = self.tier_ceiling(agreement, role)
         allowed = []
         for mart in self.marts.values():
             if self.tier_rank(mart.tier) > ceiling:
